@@ -1,0 +1,158 @@
+"""The command line: parses arguments, calls the library, prints. No pipeline logic here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from pipeline.errors import RekomendacjeError
+
+DEFAULT_NOTES = Path("notes")
+DEFAULT_DB = Path("db/rekomendacje.db")
+
+
+class BarProgress:
+    """Progress bars on stderr, one per stage (tqdm)."""
+
+    def __init__(self) -> None:
+        self.bars: list[tqdm] = []
+
+    def stage(self, name: str, total: int | None):
+        self.close()
+        bar = tqdm(total=total, desc=name, unit=" it", file=sys.stderr, leave=False)
+        self.bars.append(bar)
+        return bar.update
+
+    def close(self) -> None:
+        for bar in self.bars:
+            bar.close()
+        self.bars.clear()
+
+
+class ProjectGroup(click.Group):
+    """Turns the project's error into one line on stderr and exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except RekomendacjeError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=ProjectGroup)
+@click.version_option(package_name="rekomendacje")
+def cli() -> None:
+    """rekomendacje: notatki ze spotkań → baza wiedzy / meeting notes → knowledge base."""
+
+
+@cli.command()
+@click.argument("notes_dir", default=DEFAULT_NOTES, type=click.Path(path_type=Path))
+@click.option("--db", "db_path", default=DEFAULT_DB, type=click.Path(path_type=Path),
+              show_default=True, help="Public database to write; the internal one goes beside it.")
+def build(notes_dir: Path, db_path: Path) -> None:
+    """Build the databases from every note under NOTES_DIR.
+
+    \b
+    Example:
+      rekomendacje build notes --db db/rekomendacje.db
+    """
+    from pipeline.build import build as run_build
+
+    if not notes_dir.is_dir():
+        raise RekomendacjeError("no such folder of notes", str(notes_dir))
+    progress = BarProgress()
+    try:
+        summary = run_build(notes_dir, db_path, progress=progress)
+    finally:
+        progress.close()
+    for error in summary.errors:
+        where = f"{error.path}:{error.line}" if error.line else error.path
+        click.echo(f"not ingested: {where}: {error.reason}", err=True)
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"{summary.notes} notes, {summary.items} items, {summary.recommendations} recommendations, "
+        f"{summary.partnerships} partnerships, {summary.organizations} organizations, "
+        f"{len(summary.errors)} errors, {summary.skipped_lines} skipped lines "
+        f"in {summary.seconds:.1f} s → {db_path}"
+    )
+
+
+@cli.command()
+@click.option("--db", "db_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Database(s) to serve (default db/rekomendacje.db).")
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(db_paths: tuple[Path, ...], port: int, host: str) -> None:
+    """Serve the built database(s) with the project's Datasette configuration.
+
+    \b
+    Example:
+      rekomendacje serve --db db/rekomendacje.db --port 8001
+    """
+    from pipeline.publish import serve_command
+
+    paths = list(db_paths) or [DEFAULT_DB]
+    for path in paths:
+        if not path.exists():
+            raise RekomendacjeError("database not found; run `rekomendacje build` first", str(path))
+    argv = serve_command(paths, port=port, host=host)
+    click.echo(f"Datasette: http://{host}:{port}/", err=True)
+    os.execvp(argv[0], argv)
+
+
+@cli.command()
+@click.argument("source", default="-", type=click.File("r", encoding="utf-8"))
+@click.argument("target", default="-", type=click.File("w", encoding="utf-8"))
+def annotate(source, target) -> None:
+    """Annotate JSON Lines records ("id", "text") with language, kind, themes, actors, districts.
+
+    \b
+    Example:
+      echo '{"id": "1", "text": "Brakuje mieszkań na Woli."}' | rekomendacje annotate
+    """
+    from pipeline.annotate import annotate_records
+    from pipeline.jsonl import read_records, write_records
+
+    records = list(read_records(source, source.name))
+    count = write_records(annotate_records(records), target)
+    click.echo(f"{count} records annotated", err=True)
+
+
+@cli.command()
+@click.argument("source", default="-", type=click.File("r", encoding="utf-8"))
+@click.argument("target", default="-", type=click.File("w", encoding="utf-8"))
+def dedupe(source, target) -> None:
+    """Add "cluster" to JSON Lines records: items stating the same thing share it.
+
+    Records without annotate's fields are annotated first.
+
+    \b
+    Example:
+      rekomendacje annotate items.jsonl | rekomendacje dedupe > clustered.jsonl
+    """
+    from pipeline.dedupe.jsonl import dedupe_records
+    from pipeline.jsonl import read_records, write_records
+
+    records = list(read_records(source, source.name))
+    count = write_records(dedupe_records(records), target)
+    click.echo(f"{count} records clustered", err=True)
+
+
+@cli.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def evaluate(gold: Path) -> None:
+    """Score annotate and dedupe against a gold JSON Lines file (precision, recall, F1 per label).
+
+    \b
+    Example:
+      rekomendacje evaluate evaluation/dev-gold.jsonl
+    """
+    from pipeline.evaluation import evaluate_gold, format_report
+
+    click.echo(format_report(evaluate_gold(gold)))
