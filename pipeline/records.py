@@ -33,6 +33,7 @@ class NoteDocument:
     note: Note
     lines: tuple[str, ...]  # the body, after the front matter
     first_line: int = 1  # source line (or paragraph) number of lines[0]
+    front_matter: tuple[str, ...] = ()  # the front-matter lines with their fences, from line 1
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Item:
     line: int  # 1-based line in the file (paragraph number for DOCX/ODT)
     heading: str | None = None
     kind_hint: str | None = None  # kind code suggested by the heading above the item
+    end_line: int | None = None  # last source line of an item spanning several lines
 
 
 @dataclass(frozen=True)
@@ -183,3 +185,19 @@ class KnowledgeBase:
     partnerships: list[Partnership] = field(default_factory=list)
     ingest_errors: list[IngestError] = field(default_factory=list)
     skipped_lines: list[SkippedLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One participant's answers to the conference registration form (internal data only)."""
+
+    timestamp: str  # ISO, Warsaw local time ("2022-05-20T21:41:03")
+    name: str
+    email: str
+    organization: str | None  # None when the answer names no organisation
+    sector: str | None  # taxonomy code; None when neither the answer nor the organisation tells
+    district: str | None  # district code; None for city-wide or unknown answers
+    choices: tuple[str, ...]  # working-group codes in order of preference ("other" = "inne")
+    other_request: str | None  # the subject written beside an "inne" choice
+    needs: str
+    line: int  # 1-based line of the row in the CSV file
