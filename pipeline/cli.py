@@ -156,3 +156,84 @@ def evaluate(gold: Path) -> None:
     from pipeline.evaluation import evaluate_gold, format_report
 
     click.echo(format_report(evaluate_gold(gold)))
+
+
+@cli.command()
+@click.argument("registrations", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--min-size", type=int, default=None,
+              help="Smallest group (default: groups.min_size in config.yaml).")
+@click.option("--max-size", type=int, default=None,
+              help="Largest group (default: groups.max_size in config.yaml).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the proposal as CSV: the organisers' working file, with names.")
+@click.option("--verbose", is_flag=True,
+              help="Also list each group's participants (organisation and sector only).")
+def groups(registrations: Path, min_size: int | None, max_size: int | None,
+           out_path: Path | None, verbose: bool) -> None:
+    """Propose working groups from the registration form's CSV export.
+
+    Each participant goes to one group: first choices where the sizes allow, then second
+    choices, with at least three sectors in every group; shared "inne" subjects become
+    extra groups. Printed output holds no names or e-mails.
+
+    \b
+    Example:
+      rekomendacje groups notes/registrations/rejestracja-2022-05-27.csv \\
+          --min-size 8 --max-size 18 --out private/grupy.csv
+    """
+    from pipeline.config import section
+    from pipeline.groups import describe_proposal, propose_groups, write_proposal_csv
+    from pipeline.registrations import read_registrations
+
+    settings = section("groups")
+    registration_file = read_registrations(registrations)
+    proposal = propose_groups(
+        registration_file.rows,
+        min_size if min_size is not None else settings["min_size"],
+        max_size if max_size is not None else settings["max_size"],
+    )
+    # Warnings only once the proposal stands, so bad input gives the error line alone.
+    for warning in registration_file.warnings:
+        click.echo(f"warning: {registrations}:{warning.line}: {warning.message}", err=True)
+    for line in describe_proposal(proposal, verbose=verbose):
+        click.echo(line)
+    if out_path is not None:
+        count = write_proposal_csv(proposal, out_path)
+        click.echo(f"{count} wierszy / rows → {out_path}", err=True)
+
+
+@cli.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, type=click.Path(path_type=Path),
+              show_default=True, help="Public database to release.")
+@click.option("--out", "out_dir", default=Path("db/releases"), type=click.Path(path_type=Path),
+              show_default=True, help="Folder of releases (with releases.json).")
+def release(db_path: Path, out_dir: Path) -> None:
+    """Copy the public database as the next dated, versioned release, with a changelog.
+
+    \b
+    Example:
+      rekomendacje release --db db/rekomendacje.db --out db/releases
+    """
+    from pipeline.release import make_release
+
+    made = make_release(db_path, out_dir)
+    click.echo(f"release {made.version}: {out_dir / made.database}, {out_dir / made.changelog}")
+
+
+@cli.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, type=click.Path(path_type=Path),
+              show_default=True, help="Database to export.")
+@click.option("--out", "out_dir", default=Path("exports"), type=click.Path(path_type=Path),
+              show_default=True, help="Folder for the exported files.")
+def export(db_path: Path, out_dir: Path) -> None:
+    """Export recommendations and partnerships (CSV), items (JSON Lines) and the
+    organisations' partnership network (GraphML).
+
+    \b
+    Example:
+      rekomendacje export --db db/rekomendacje.db --out exports/
+    """
+    from pipeline.export import export_all
+
+    for name, rows in export_all(db_path, out_dir).items():
+        click.echo(f"{out_dir / name}: {rows}")
