@@ -54,12 +54,23 @@ def cli() -> None:
 @click.argument("notes_dir", default=DEFAULT_NOTES, type=click.Path(path_type=Path))
 @click.option("--db", "db_path", default=DEFAULT_DB, type=click.Path(path_type=Path),
               show_default=True, help="Public database to write; the internal one goes beside it.")
-def build(notes_dir: Path, db_path: Path) -> None:
+@click.option("--strict", is_flag=True,
+              help="Fail (exit 2, databases untouched) if any note cannot be ingested.")
+@click.option("--cache", "cache_path", default=None, type=click.Path(path_type=Path),
+              help="Incremental build cache file  [default: .cache/ beside the database]")
+@click.option("--no-cache", is_flag=True, help="Parse and annotate every note afresh.")
+def build(
+    notes_dir: Path, db_path: Path, strict: bool, cache_path: Path | None, no_cache: bool
+) -> None:
     """Build the databases from every note under NOTES_DIR.
+
+    Unchanged notes are taken from the build cache; notes that cannot be read are
+    listed (and counted in the summary) and the rest is built, unless --strict.
 
     \b
     Example:
       rekomendacje build notes --db db/rekomendacje.db
+      rekomendacje build notes --strict   # CI: any unreadable note fails the build
     """
     from pipeline.build import build as run_build
 
@@ -67,7 +78,10 @@ def build(notes_dir: Path, db_path: Path) -> None:
         raise RekomendacjeError("no such folder of notes", str(notes_dir))
     progress = BarProgress()
     try:
-        summary = run_build(notes_dir, db_path, progress=progress)
+        summary = run_build(
+            notes_dir, db_path, progress=progress, cache_path=cache_path,
+            use_cache=not no_cache, strict=strict,
+        )
     finally:
         progress.close()
     for error in summary.errors:
@@ -237,3 +251,30 @@ def export(db_path: Path, out_dir: Path) -> None:
 
     for name, rows in export_all(db_path, out_dir).items():
         click.echo(f"{out_dir / name}: {rows}")
+
+
+@cli.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, type=click.Path(path_type=Path),
+              show_default=True, help="The public database (never the internal one).")
+@click.option("--out", "out_path", default=Path("reports/brief.html"),
+              type=click.Path(dir_okay=False, path_type=Path), show_default=True,
+              help="HTML file to write.")
+@click.option("--pdf", is_flag=True, help="Also print a PDF beside it (needs /usr/bin/chromium).")
+def report(db_path: Path, out_path: Path, pdf: bool) -> None:
+    """Write the policy brief: recommendations by thematic area, then one page per district.
+
+    \b
+    Example:
+      rekomendacje report --db db/rekomendacje.db --out reports/brief.html --pdf
+    """
+    from pipeline.report import print_pdf, write_brief
+
+    brief = write_brief(db_path, out_path)
+    click.echo(
+        f"{brief.totals['recommendations']} recommendations, {len(brief.themes)} themes, "
+        f"{len(brief.districts)} district pages → {out_path}"
+    )
+    if pdf:
+        pdf_path = out_path.with_suffix(".pdf")
+        print_pdf(out_path, pdf_path)
+        click.echo(f"PDF → {pdf_path}")
