@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.annotate import Annotator
+from pipeline.cache import (
+    BuildCache,
+    annotate_items,
+    default_cache_path,
+    model_version,
+    open_cache,
+    segment_documents,
+)
 from pipeline.corrections import apply_corrections, load_corrections, training_examples, unmatched
 from pipeline.dedupe import cluster_items, load_overrides
+from pipeline.errors import RekomendacjeError
 from pipeline.ingest import read_notes
+from pipeline.lock import build_lock
 from pipeline.organizations import build_registry
 from pipeline.partnerships import find_partnerships
 from pipeline.progress import Progress, Silent
 from pipeline.publish import write_databases
-from pipeline.records import AnnotatedItem, IngestError, Item, KnowledgeBase, SkippedLine
-from pipeline.segment import segment_document
+from pipeline.records import AnnotatedItem, IngestError, KnowledgeBase
 
 CORRECTIONS_FILE = "corrections.csv"
 OVERRIDES_FILE = "dedupe-overrides.csv"
@@ -42,8 +52,14 @@ def internal_path_for(public_path: Path) -> Path:
     return public_path.with_name(f"{public_path.stem}-internal{public_path.suffix}")
 
 
-def assemble(notes_dir: Path, progress: Progress | None = None) -> tuple[KnowledgeBase, list[str]]:
-    """Run ingest → segment → annotate → corrections → dedupe → partnerships; nothing is written."""
+def assemble(
+    notes_dir: Path, progress: Progress | None = None, cache: BuildCache | None = None
+) -> tuple[KnowledgeBase, list[str]]:
+    """Run ingest → segment → annotate → corrections → dedupe → partnerships; nothing is written.
+
+    With a cache, unchanged notes are not segmented again and items whose text, heading
+    hint and model are unchanged are not annotated again (see pipeline/cache.py).
+    """
     progress = progress or Silent()
     notes_dir = Path(notes_dir)
     warnings: list[str] = []
@@ -51,22 +67,21 @@ def assemble(notes_dir: Path, progress: Progress | None = None) -> tuple[Knowled
     advance = progress.stage("wczytywanie notatek / reading notes", None)
     ingested = read_notes(notes_dir, progress=lambda path: advance(1))
 
-    items: list[Item] = []
-    skipped: list[SkippedLine] = []
-    for document in ingested.documents:
-        document_items, document_skipped = segment_document(document)
-        items.extend(document_items)
-        skipped.extend(document_skipped)
+    items, skipped = segment_documents(ingested.documents, cache)
 
     corrections = load_corrections(notes_dir / CORRECTIONS_FILE)
     warnings += [
         f"{notes_dir / CORRECTIONS_FILE}:{c.line}: no item {c.item_id} in the notes; correction not applied"
         for c in unmatched(corrections, items)
     ]
-    annotator = Annotator(extra_training=training_examples(corrections, items))
+    extra_training = training_examples(corrections, items)
     advance = progress.stage("anotacja / annotating", len(items))
-    predicted = annotator.annotate(
-        [item.text for item in items], [item.kind_hint for item in items], progress=advance
+    predicted = annotate_items(
+        items,
+        lambda: Annotator(extra_training=extra_training),
+        cache,
+        model_version(cache.code, notes_dir / CORRECTIONS_FILE, extra_training) if cache else "",
+        progress=advance,
     )
     annotations = apply_corrections(
         {item.id: annotation for item, annotation in zip(items, predicted, strict=True)},
@@ -97,18 +112,42 @@ def assemble(notes_dir: Path, progress: Progress | None = None) -> tuple[Knowled
     return knowledge_base, warnings
 
 
+def strict_failure(errors: list[IngestError]) -> RekomendacjeError:
+    """The one-line error of a strict build with ingest errors: how many, and the first."""
+    first = errors[0]
+    where = f"{first.path}:{first.line}" if first.line else first.path
+    return RekomendacjeError(
+        f"{len(errors)} ingest error(s), first: {where}: {first.reason}; "
+        "databases not written (fix the notes, or build without --strict)"
+    )
+
+
 def build(
     notes_dir: Path,
     db_path: Path,
     internal_path: Path | None = None,
     progress: Progress | None = None,
+    cache_path: Path | None = None,
+    use_cache: bool = True,
+    strict: bool = False,
 ) -> BuildSummary:
-    """Build the public database (and the internal one beside it) from a folder of notes."""
+    """Build the public database (and the internal one beside it) from a folder of notes.
+
+    The build cache goes to `cache_path` (default: `.cache/` beside the database);
+    `use_cache=False` builds everything afresh and leaves the cache alone. With `strict`,
+    any ingest error raises RekomendacjeError and the databases are left as they were.
+    """
     started = time.perf_counter()
-    knowledge_base, warnings = assemble(notes_dir, progress)
     db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    write_databases(knowledge_base, db_path, internal_path or internal_path_for(db_path))
+    with build_lock(db_path):
+        cache_context = (
+            open_cache(cache_path or default_cache_path(db_path)) if use_cache else nullcontext()
+        )
+        with cache_context as cache:
+            knowledge_base, warnings = assemble(notes_dir, progress, cache)
+        if strict and knowledge_base.ingest_errors:
+            raise strict_failure(knowledge_base.ingest_errors)
+        write_databases(knowledge_base, db_path, internal_path or internal_path_for(db_path))
     return BuildSummary(
         notes=len(knowledge_base.notes),
         items=len(knowledge_base.items),

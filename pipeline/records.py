@@ -185,6 +185,7 @@ class KnowledgeBase:
     partnerships: list[Partnership] = field(default_factory=list)
     ingest_errors: list[IngestError] = field(default_factory=list)
     skipped_lines: list[SkippedLine] = field(default_factory=list)
+    registrations: list[Registration] = field(default_factory=list)  # internal database only
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,160 @@
+"""Build at scale: full and incremental build time, peak memory, and growth from 500 to 1,000 notes.
+
+For each size, a synthetic notes folder (benchmarks/corpus.py, seed 1) is built in a fresh
+process (cold cache beside the database), then one note is edited and the build is run
+again (the incremental build). Each build runs in its own process so that its peak RSS
+(getrusage of the child) is its own. Targets: 1,000 notes (≥ 50,000 items) in ≤ 120 s
+and ≤ 2 GB; incremental ≤ 5 % of full.
+
+    python benchmarks/build_scale.py --notes 500 1000 --work /tmp/build-scale
+    python benchmarks/build_scale.py --notes 1000 --profile   # where the time goes
+    python benchmarks/build_scale.py --bad-input   # peak memory with a 50 MB file and worse
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the bad-input corpus lives with the tests
+
+from bad_input import build_bad_corpus  # noqa: E402
+from test_build_bad_input import write_extra_cases  # noqa: E402
+
+from benchmarks.corpus import write_corpus  # noqa: E402
+
+# Runs one build in this (child) process and prints its figures as JSON.
+_CHILD = """
+import cProfile, io, json, pstats, resource, sys, time
+from pathlib import Path
+import pipeline.build as build_module
+
+marks = []
+
+class Timing:
+    def stage(self, name, total):
+        marks.append((name.split(" / ")[-1], time.perf_counter()))
+        return lambda n=1: None
+    def close(self):
+        pass
+
+write = build_module.write_databases
+def timed_write(*args, **kwargs):
+    marks.append(("writing", time.perf_counter()))
+    return write(*args, **kwargs)
+build_module.write_databases = timed_write
+
+notes, db, profile = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "1"
+profiler = cProfile.Profile() if profile else None
+started = time.perf_counter()
+if profiler:
+    profiler.enable()
+summary = build_module.build(notes, db, progress=Timing())
+if profiler:
+    profiler.disable()
+ended = time.perf_counter()
+marks.append(("end", ended))
+stages = {name: round(marks[i + 1][1] - at, 2) for i, (name, at) in enumerate(marks[:-1])}
+top = ""
+if profiler:
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+    top = out.getvalue()
+print(json.dumps({"seconds": round(ended - started, 2), "notes": summary.notes,
+                  "items": summary.items, "stages": stages, "profile": top,
+                  "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
+"""
+
+
+def run_build(notes: Path, db_path: Path, profile: bool = False) -> dict:
+    """One build in a child process: its figures, with the child's own peak RSS in MB."""
+    completed = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(notes), str(db_path), "1" if profile else "0"],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    )
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def edit_one_note(notes: Path) -> Path:
+    """Change one note as an analyst would: reword a line and add one."""
+    path = sorted(notes.rglob("*.md"))[len(list(notes.rglob("*.md"))) // 2]
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("\n- ", "\n- Pilne: ", 1).replace("\n* ", "\n* Pilne: ", 1)
+    path.write_text(text + "\n- Należy otworzyć punkt konsultacyjny na Bemowie.\n",
+                    encoding="utf-8")
+    return path
+
+
+def measure_bad_input(folder: Path) -> None:
+    """Peak memory of a build of tests/bad_input's corpus plus a 50 MB and a 200,000-char line."""
+    shutil.rmtree(folder, ignore_errors=True)
+    notes = folder / "notes"
+    build_bad_corpus(notes)
+    write_extra_cases(notes)
+    figures = run_build(notes, folder / "db" / "rekomendacje.db")
+    print(f"bad-input corpus (incl. a 50 MB text file, a 3 GB zip bomb, a 200,000-character "
+          f"line): {figures['notes']} notes built in {figures['seconds']} s, "
+          f"peak RSS {figures['peak_mb']} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", type=int, nargs="+", default=[500, 1000])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/build-scale"))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", action="store_true",
+                        help="profile the full build (slower) and print the top functions")
+    parser.add_argument("--bad-input", action="store_true",
+                        help="only build the bad-input corpus (50 MB file, zip bomb, …)")
+    arguments = parser.parse_args()
+    command = "python benchmarks/build_scale.py " + " ".join(sys.argv[1:])
+    if arguments.bad_input:
+        measure_bad_input(arguments.work / "bad-input")
+        print(f"reproduce: {command}")
+        return
+    results = []
+    for count in sorted(arguments.notes):
+        folder = arguments.work / str(count)
+        shutil.rmtree(folder, ignore_errors=True)
+        notes = folder / "notes"
+        write_corpus(notes, count, arguments.seed)
+        db_path = folder / "db" / "rekomendacje.db"
+        full = run_build(notes, db_path, arguments.profile)
+        edit_one_note(notes)
+        started = time.perf_counter()
+        incremental = run_build(notes, db_path)
+        incremental["wall"] = round(time.perf_counter() - started, 2)
+        results.append((count, full, incremental))
+        print(f"{count} notes, {full['items']} items: full {full['seconds']} s "
+              f"(peak {full['peak_mb']} MB), stages {full['stages']}")
+        print(f"  incremental after one note changed: {incremental['seconds']} s "
+              f"= {100 * incremental['seconds'] / full['seconds']:.1f} % of full, "
+              f"stages {incremental['stages']}")
+        if full["profile"]:
+            print(full["profile"])
+    print()
+    print("| notes | items | full build s | peak RSS MB | incremental s | incremental % of full |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for count, full, incremental in results:
+        share = 100 * incremental["seconds"] / full["seconds"]
+        print(f"| {count} | {full['items']} | {full['seconds']} | {full['peak_mb']} | "
+              f"{incremental['seconds']} | {share:.1f} |")
+    if len(results) >= 2:
+        (small, small_full, _), (large, large_full, _) = results[0], results[-1]
+        print(f"growth {small} → {large} notes: time × "
+              f"{large_full['seconds'] / small_full['seconds']:.2f}, peak memory × "
+              f"{large_full['peak_mb'] / small_full['peak_mb']:.2f} "
+              f"(items × {large_full['items'] / small_full['items']:.2f})")
+    print("targets: 1,000 notes ≤ 120 s and ≤ 2048 MB; incremental ≤ 5 % of full")
+    print(f"reproduce: {command}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+"""Annotate stage: texts → language, kind, themes, actors, sectors, districts, partnership type.
+
+Each text is routed by `detect_language` to its language's spaCy pipeline
+(`pipeline/nlp/pipelines.py`); each language's texts go through `nlp.pipe` in batches
+and the results are put back in input order. The kind/theme model is trained once per
+process, when the Annotator is constructed, on `pipeline/data/training/*.jsonl` plus
+any extra examples (analysts' corrections). The fitted model is cached under
+`.cache/annotator/` (config `annotate.model_cache`), keyed by a hash of the training
+data, extra examples, settings, vocabulary and annotation code, so a changed training
+file or lexicon retrains and an unchanged one loads in a moment.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
+from itertools import islice
+
+from spacy.tokens import Doc
+
+from pipeline.config import section
+from pipeline.nlp.classifier import Features, KindThemeModel, features_of
+from pipeline.nlp.cues import kind_of_heading
+from pipeline.nlp.language import detect_language
+from pipeline.nlp.lemmas import SUPPORTED_LANGUAGES, content_lemmas
+from pipeline.nlp.model_cache import load_model, model_key, save_model
+from pipeline.nlp.pipelines import CLASSIFIER, build_pipelines
+from pipeline.records import Actor, Annotation
+from pipeline.vocabulary import codes, data_path
+
+CLASSIFIER_SETTINGS = "classifier"  # the section of config annotate: with the model settings
+
+
+def training_examples() -> list[dict]:
+    """The labelled examples of pipeline/data/training/*.jsonl, in file order."""
+    folder = data_path("training")
+    examples = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.name.endswith(".jsonl"):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    examples.append(json.loads(line))
+    return examples
+
+
+@lru_cache(maxsize=4096)
+def _hint(heading: str | None) -> str | None:
+    return kind_of_heading(heading)
+
+
+class Annotator:
+    """Annotates texts; construct once (it trains the kind/theme model) and reuse."""
+
+    def __init__(self, extra_training: Sequence[tuple[str, dict]] = ()) -> None:
+        self.settings = section("annotate")
+        self.pipelines = build_pipelines()
+        self.model = KindThemeModel(self.settings[CLASSIFIER_SETTINGS])
+        examples = training_examples() + [
+            {"text": text, **labels} for text, labels in extra_training
+        ]
+        key = model_key(extra_training)
+        cached = load_model(key)
+        if isinstance(cached, KindThemeModel):
+            self.model = cached
+        else:
+            self._train(examples)
+            save_model(key, self.model)
+        for nlp in self.pipelines.values():
+            nlp.get_pipe(CLASSIFIER).set_model(self.model)
+
+    def _train(self, examples: list[dict]) -> None:
+        hints = [example.get("kind_hint") or example.get("heading") for example in examples]
+        docs = self._process([example["text"] for example in examples], hints, classify=False)
+        rows: list[Features] = []
+        kinds: list[str] = []
+        themes: list[list[str]] = []
+        for example, doc in zip(examples, docs):
+            if "kind" not in example or "themes" not in example:
+                continue
+            variants = [features_of(doc)]
+            if self.model.settings["train_without_hint"] and doc._.kind_hint:
+                variants.append(Features(**{**features_of(doc).__dict__, "hint": None}))
+            for row in variants:
+                rows.append(row)
+                kinds.append(example["kind"])
+                themes.append(list(example["themes"]))
+        self.model.fit(rows, kinds, themes)
+
+    def _process(
+        self,
+        texts: Sequence[str],
+        hints: Sequence[str | None],
+        classify: bool = True,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[Doc]:
+        """Docs for the texts, each through its language's pipeline, in input order."""
+        batch_size = self.settings.get("batch_size", 256)
+        by_language: dict[str, list[int]] = {}
+        detected = [detect_language(text) for text in texts]
+        for index, language in enumerate(detected):
+            pipeline_language = language if language in SUPPORTED_LANGUAGES else _script_language(language)
+            by_language.setdefault(pipeline_language, []).append(index)
+        docs: list[Doc | None] = [None] * len(texts)
+        disable = [] if classify else [CLASSIFIER]
+        for language, indices in by_language.items():
+            nlp = self.pipelines[language]
+            prepared = []
+            for index in indices:
+                doc = nlp.make_doc(texts[index])
+                extension = doc._
+                extension.language = detected[index]
+                extension.kind_hint = _hint(hints[index])
+                prepared.append(doc)
+            for index, doc in zip(indices, nlp.pipe(prepared, batch_size=batch_size, disable=disable)):
+                docs[index] = doc
+                if progress:
+                    progress(1)
+        return docs  # type: ignore[return-value]
+
+    def annotate(
+        self,
+        texts: Sequence[str],
+        kind_hints: Sequence[str | None] | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[Annotation]:
+        """One Annotation per text, same order. kind_hints: kind codes or headings, or None."""
+        hints = list(kind_hints) if kind_hints is not None else [None] * len(texts)
+        return [self._annotation(doc) for doc in self._process(texts, hints, True, progress)]
+
+    def _annotation(self, doc: Doc) -> Annotation:
+        classifier_settings = self.settings[CLASSIFIER_SETTINGS]
+        rules = self.settings["rules"]
+        extension = doc._
+        theme_scores: dict[str, float] = extension.scores["themes"]
+        kind = extension.kind
+        themes = [theme for theme in extension.themes if theme != rules["other_theme"]]
+        if kind == rules["other_kind"]:
+            # Codebook rule 10: "other" items are about nothing unless clearly so.
+            limit = classifier_settings["other_kind_theme_threshold"]
+            themes = [theme for theme in themes if theme_scores[theme] >= limit]
+        elif not themes:
+            best = max(
+                (theme for theme in theme_scores if theme != rules["other_theme"]),
+                key=lambda theme: theme_scores[theme],
+            )
+            if theme_scores[best] >= classifier_settings["fallback_theme_threshold"]:
+                themes = [best]
+        actors: list[Actor] = extension.actors
+        if kind == rules["other_kind"]:
+            # A meeting's venue ("sala konferencyjna UD") is no actor (codebook rule 6).
+            venues = extension.venue_actors
+            actors = [actor for i, actor in enumerate(actors) if i not in venues]
+        sectors = sorted({actor.sector for actor in actors})
+        partnership_type = None
+        if kind == rules["partnership_kind"] and len(actors) >= 2:
+            partnership_type = "+".join(sectors)
+            # Codebook rule 4: a cross-sector partnership is networking.
+            if len(sectors) >= 2:
+                themes.append(rules["cross_sector_theme"])
+        order = codes("themes")
+        themes = sorted(set(themes), key=order.index) or [rules["other_theme"]]
+        return Annotation(
+            language=extension.language,
+            kind=kind,
+            themes=themes,
+            actors=actors,
+            sectors=sectors,
+            districts=extension.districts,
+            partnership_type=partnership_type,
+            scores=extension.scores,
+            lemmas=content_lemmas(doc, doc.lang_),
+        )
+
+
+def _script_language(language: str) -> str:
+    """The pipeline for a language without its own: Cyrillic ones go to Ukrainian."""
+    return "uk" if language in {"ru", "be", "bg"} else "pl"
+
+
+def annotation_fields(annotation: Annotation) -> dict:
+    """The contract's JSON Lines fields of an annotation."""
+    actors = []
+    for actor in annotation.actors:
+        entry: dict = {"name": actor.name, "sector": actor.sector}
+        if actor.organization_id:
+            entry["organization_id"] = actor.organization_id
+        if actor.generic:
+            entry["generic"] = True
+        actors.append(entry)
+    return {
+        "language": annotation.language,
+        "kind": annotation.kind,
+        "themes": annotation.themes,
+        "actors": actors,
+        "sectors": annotation.sectors,
+        "districts": annotation.districts,
+        "partnership_type": annotation.partnership_type,
+        "scores": annotation.scores,
+    }
+
+
+def annotate_records(records: Iterable[dict], annotator: Annotator | None = None) -> Iterator[dict]:
+    """Each record with the annotate fields added, same order; other fields pass through.
+
+    The record's "kind_hint" or "heading" is the hint. Records are read in chunks, so a
+    long stream is annotated without holding it all in memory.
+    """
+    annotator = annotator or Annotator()
+    chunk_size = section("annotate").get("records_chunk", 4096)
+    iterator = iter(records)
+    while chunk := list(islice(iterator, chunk_size)):
+        hints = [record.get("kind_hint") or record.get("heading") for record in chunk]
+        annotations = annotator.annotate([record["text"] for record in chunk], hints)
+        for record, annotation in zip(chunk, annotations):
+            yield {**record, **annotation_fields(annotation)}

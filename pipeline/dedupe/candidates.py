@@ -1,0 +1,128 @@
+"""Candidate pairs in linear time: sorted neighbourhoods over signature terms.
+
+Every item has one entry per signature term. Entries are sorted by (kind family,
+district block, term, a min-hash of the item's whole signature seeded by that term),
+and each entry is paired with the next `window` entries of the same family, block and
+term. Twins share most signature terms, so in at least one term's run they most likely
+get the same min-hash and sit side by side, however long the run is: the work is
+items × signature size × window, never items². Items naming no single district
+(block -1) are sorted once more with blocks ignored, to meet items of any district.
+
+The pairs found are then checked exactly: they must share `min_shared_terms` signature
+terms (or all terms of the shorter signature), and each item keeps its
+`max_candidates` strongest overlaps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from scipy import sparse
+
+from pipeline.dedupe.pairs import distinct, row_dots, strongest_per_item
+
+_MULTIPLIERS = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
+_MIX = np.uint64(0xBF58476D1CE4E5B9)
+
+
+def candidate_pairs(
+    signature: sparse.csr_matrix,
+    families: np.ndarray,
+    blocks: np.ndarray,
+    settings: dict,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i < j) of items of one family, in compatible blocks, sharing terms.
+
+    `families`: one integer per item, negative = never paired. `blocks`: one integer per
+    item, items of two different non-negative blocks are never paired, -1 pairs with any.
+    `signature`: the items' signature terms, 1 + a weight below 1 each (see similarity).
+    `progress` is called with numbers of items done, adding up to the number of items.
+    """
+    size = signature.shape[0]
+    items = np.repeat(np.arange(size), np.diff(signature.indptr))
+    terms = signature.indices.astype(np.int64)
+    usable = families[items] >= 0
+    items, terms = items[usable], terms[usable]
+    hashes = _seeded_min_hashes(signature, items, terms)
+    window = int(settings["window"])
+    codes = [_neighbours(items, terms, hashes, families, blocks[items], window, size)]
+    anywhere = blocks[items] < 0
+    if anywhere.any():
+        # Items without a district meet the others: sorted again with blocks ignored,
+        # keeping only the pairs that involve such an item.
+        found = _neighbours(items, terms, hashes, families, np.zeros_like(items), window, size)
+        low, high = found // size, found % size
+        codes.append(found[(blocks[low] < 0) | (blocks[high] < 0)])
+    if progress:
+        progress(size)
+    pairs = distinct(np.concatenate(codes))
+    rows, columns = pairs // size, pairs % size
+    return _best_overlaps(signature, rows, columns, settings)
+
+
+def _seeded_min_hashes(
+    signature: sparse.csr_matrix, items: np.ndarray, terms: np.ndarray
+) -> np.ndarray:
+    """For each entry (item, term): min over the item's terms u of hash(u, term)."""
+    lengths = np.diff(signature.indptr)
+    width = max(int(lengths.max(initial=0)), 1)
+    padded = np.full((signature.shape[0], width), -1, dtype=np.int64)
+    rows = np.repeat(np.arange(signature.shape[0]), lengths)
+    positions = np.arange(signature.indices.size) - signature.indptr[rows]
+    padded[rows, positions] = signature.indices
+    members = padded[items]  # entries × width
+    with np.errstate(over="ignore"):
+        mixed = members.astype(np.uint64) * _MULTIPLIERS[0] + (
+            terms.astype(np.uint64)[:, None] * _MULTIPLIERS[1]
+        )
+        mixed ^= mixed >> np.uint64(29)
+        mixed *= _MIX
+        mixed ^= mixed >> np.uint64(32)
+    mixed[members < 0] = np.iinfo(np.uint64).max
+    return mixed.min(axis=1)
+
+
+def _neighbours(
+    items: np.ndarray,
+    terms: np.ndarray,
+    hashes: np.ndarray,
+    families: np.ndarray,
+    blocks: np.ndarray,
+    window: int,
+    size: int,
+) -> np.ndarray:
+    """Pairs (coded low × size + high) of entries at most `window` apart in one run."""
+    order = np.lexsort((items, hashes, terms, blocks, families[items]))
+    item, term, block = items[order], terms[order], blocks[order]
+    family = families[item]
+    found = []
+    for distance in range(1, window + 1):
+        same = (
+            (term[distance:] == term[:-distance])
+            & (block[distance:] == block[:-distance])
+            & (family[distance:] == family[:-distance])
+        )
+        first, second = item[:-distance][same], item[distance:][same]
+        apart = first != second
+        first, second = first[apart], second[apart]
+        found.append(np.minimum(first, second) * size + np.maximum(first, second))
+    return distinct(np.concatenate(found))
+
+
+def _best_overlaps(
+    signature: sparse.csr_matrix, rows: np.ndarray, columns: np.ndarray, settings: dict
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs sharing enough signature terms, at most `max_candidates` per item."""
+    # Signature entries are 1 + a weight below 1/(4 · size): a product's integer part
+    # counts the shared terms, its fraction ranks pairs with equal counts.
+    overlap = row_dots(signature, rows, columns, int(settings["similarity_batch_size"]))
+    lengths = np.diff(signature.indptr)
+    needed = np.minimum(
+        int(settings["min_shared_terms"]), np.minimum(lengths[rows], lengths[columns])
+    )
+    enough = np.floor(overlap) >= needed
+    rows, columns, overlap = rows[enough], columns[enough], overlap[enough]
+    kept = strongest_per_item(rows, columns, overlap, int(settings["max_candidates"]))
+    return rows[kept], columns[kept]

@@ -1,0 +1,174 @@
+"""Actors of an item: registry organisations and typed generic actors (codebook rule 6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.nlp.lexicons import lemma_keys, phrase_keys, read_yaml
+from pipeline.nlp.phrases import PhraseIndex
+from pipeline.nlp.text import WORD, fold, text_of, word_keys
+from pipeline.organizations import find_organizations, registry
+from pipeline.records import Actor
+
+GENERIC_ACTORS = "generic-actors.yaml"
+ACTOR_CONTEXT = "lexicon/actor-context.yaml"
+
+for _name in ("actors", "venue_actors"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+@dataclass(frozen=True)
+class GenericActor:
+    id: str
+    sector: str
+    place: bool  # mostly named as a place ("w szkole")
+    people: bool  # a group of people, refugee-led when qualified as Ukrainian
+
+
+@dataclass(frozen=True)
+class ActorContext:
+    """lexicon/actor-context.yaml for one language, folded."""
+
+    place_after: frozenset[str]
+    venue_after: frozenset[str]
+    english_head_followers: frozenset[str]
+    refugee_qualifiers: PhraseIndex
+
+
+@cache
+def generic_index(language: str) -> PhraseIndex:
+    """The generic actors of one language, giving GenericActor."""
+    index = PhraseIndex()
+    for generic_id, entry in read_yaml(GENERIC_ACTORS).items():
+        generic = GenericActor(
+            generic_id, entry["sector"], entry.get("place", False), entry.get("people", False)
+        )
+        for phrase in entry.get(language, []):
+            index.add(phrase_keys(str(phrase), language), generic)
+    return index
+
+
+@cache
+def actor_context(language: str) -> ActorContext:
+    raw = read_yaml(ACTOR_CONTEXT)
+    qualifiers = PhraseIndex()
+    for phrase in raw["refugee_qualifiers"].get(language, []):
+        qualifiers.add(phrase_keys(phrase, language), "refugee_led")
+
+    def folded(key: str) -> frozenset[str]:
+        return frozenset(fold(word) for word in raw[key].get(language, []))
+
+    return ActorContext(
+        folded("place_after"),
+        folded("venue_after"),
+        frozenset(raw["english_head_followers"]),
+        qualifiers,
+    )
+
+
+def _words_before(text: str, start: int, count: int = 2) -> list[str]:
+    """The folded words right before a character offset, nearest last."""
+    return [fold(word) for word in WORD.findall(text[max(0, start - 60) : start])[-count:]]
+
+
+def _is_not_actor(
+    doc: Doc, start: int, end: int, generic: GenericActor, language: str, context: ActorContext
+) -> bool:
+    """A location ("w mieście") or an English noun modifier ("school staff"), not an actor."""
+    if generic.place and context.place_after.intersection(_words_before(text_of(doc), doc[start].idx)):
+        return True
+    if language == "en" and end - start == 1 and end < len(doc):
+        head, following = doc[start], doc[end]
+        modifier = head.lower_ == head.lemma_.lower() and following.is_lower and following.is_alpha
+        return modifier and following.lower_ not in context.english_head_followers
+    return False
+
+
+def _refugee_qualified(keys: list[str], start: int, end: int, context: ActorContext) -> bool:
+    """"ukraińskie nauczycielki", "wolontariuszki z Ukrainy": qualified as Ukrainian."""
+    window = keys[max(0, start - 1) : end + 2]
+    offset = min(start, 1)
+    return any(
+        match.end <= offset or match.start >= offset + end - start
+        for match in context.refugee_qualifiers.find(window)
+    )
+
+
+def venue_positions(doc: Doc, actors: list[tuple[int, Actor]], language: str) -> list[int]:
+    """Indices of the actors named right after a venue word ("sala konferencyjna UD")."""
+    venue_words = actor_context(language).venue_after
+    text = text_of(doc)
+    return [
+        index
+        for index, (start, _) in enumerate(actors)
+        if venue_words.intersection(_words_before(text, start, 3))
+    ]
+
+
+def find_actors(doc: Doc, language: str) -> list[tuple[int, Actor]]:
+    """(start character, actor) of the organisations and generic actors, in text order.
+
+    Each organisation and each generic type is listed once; generics inside or next to
+    an organisation's name, locations and English noun modifiers are left out.
+    """
+    organizations = registry().organizations
+    context = actor_context(language)
+    found: list[tuple[int, Actor]] = []
+    covered: list[tuple[int, int]] = []
+    text = text_of(doc)
+    spans, word_forms = word_keys(doc)
+    for mention in find_organizations(text, doc._.district_mentions, spans, word_forms):
+        # Generic names next to an organisation ("SWPS University") belong to it.
+        covered.append((mention.start, mention.end))
+        organization = organizations[mention.organization_id]
+        found.append((mention.start, Actor(mention.text, organization.sector, organization.id)))
+    keys = lemma_keys(doc)
+    seen: set[str] = set()
+    for match in generic_index(language).find(keys, longest=True):
+        generic: GenericActor = match.value
+        span = doc[match.start : match.end]
+        touches = any(
+            begin <= span.start_char < finish
+            or (finish <= span.start_char and not text[finish : span.start_char].strip())
+            or (span.end_char <= begin and not text[span.end_char : begin].strip())
+            for begin, finish in covered
+        )
+        if touches or generic.id in seen:
+            continue
+        if _is_not_actor(doc, match.start, match.end, generic, language, context):
+            continue
+        sector = generic.sector
+        if generic.people and _refugee_qualified(keys, match.start, match.end, context):
+            sector = "refugee_led"
+        seen.add(generic.id)
+        found.append((span.start_char, Actor(span.text, sector, generic=True)))
+    return sorted(found, key=lambda pair: pair[0])
+
+
+class ActorDetector:
+    """Sets `doc._.actors` (records.Actor) and `doc._.venue_actors` (indices of actors named
+    as a venue, dropped by the Annotator from logistics items); runs after districts."""
+
+    def __init__(self, nlp: Language, name: str, language: str) -> None:
+        self.name = name
+        self.language = language
+        registry()  # index the registry now, not on the first document
+        generic_index(language)
+        actor_context(language)
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = find_actors(doc, self.language)
+        extension = doc._
+        extension.actors = [actor for _, actor in found]
+        extension.venue_actors = venue_positions(doc, found, self.language)
+        return doc
+
+
+@Language.factory("actor_detector", default_config={"language": "pl"})
+def make_actor_detector(nlp: Language, name: str, language: str) -> ActorDetector:
+    return ActorDetector(nlp, name, language)

@@ -1,0 +1,72 @@
+"""Lexicon cues of kind and theme: counts of cue phrases and patterns found in a doc."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.nlp.language import detect_language
+from pipeline.nlp.lemmas import SUPPORTED_LANGUAGES, lemma_pipeline
+from pipeline.nlp.lexicons import kind_patterns, label_index, lemma_keys
+from pipeline.nlp.text import fold, text_of
+from pipeline.vocabulary import codes
+
+if not Doc.has_extension("cues"):
+    Doc.set_extension("cues", default=None)
+
+KIND_LEXICON = "lexicon/kinds.yaml"
+THEME_LEXICON = "lexicon/themes.yaml"
+
+
+def find_cues(doc: Doc, language: str) -> Counter[str]:
+    """{"kind:problem": 2, "theme:basic_needs": 1, …} for one lemmatised doc."""
+    keys = lemma_keys(doc)
+    cues: Counter[str] = Counter()
+    for match in label_index(KIND_LEXICON, language).find(keys):
+        cues[f"kind:{match.value}"] += 1
+    for match in label_index(THEME_LEXICON, language).find(keys):
+        cues[f"theme:{match.value}"] += 1
+    folded = fold(text_of(doc))
+    for kind, pattern in kind_patterns():
+        if pattern.search(folded):
+            cues[f"kind:{kind}"] += 1
+    return cues
+
+
+class CueDetector:
+    """Sets `doc._.cues`, the counts of kind and theme cues (features for the classifier)."""
+
+    def __init__(self, nlp: Language, name: str, language: str) -> None:
+        self.name = name
+        self.language = language
+        label_index(KIND_LEXICON, language)  # compile now, not on the first document
+        label_index(THEME_LEXICON, language)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.cues = find_cues(doc, self.language)
+        return doc
+
+
+@Language.factory("cue_detector", default_config={"language": "pl"})
+def make_cue_detector(nlp: Language, name: str, language: str) -> CueDetector:
+    return CueDetector(nlp, name, language)
+
+
+HEADING_LEXICON = "lexicon/headings.yaml"
+
+
+def kind_of_heading(heading: str | None) -> str | None:
+    """The kind a heading (or a kind code given as hint) suggests, or None."""
+    if not heading:
+        return None
+    heading = heading.strip()
+    if heading in codes("kinds"):
+        return heading
+    language = detect_language(heading)
+    language = language if language in SUPPORTED_LANGUAGES else "pl"
+    # Headings are often in capitals, which the lemmatiser would take for acronyms.
+    keys = [fold(token.lemma_) for token in lemma_pipeline(language)(heading.lower())]
+    votes = Counter(match.value for match in label_index(HEADING_LEXICON, language).find(keys))
+    return votes.most_common(1)[0][0] if votes else None

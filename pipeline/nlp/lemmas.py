@@ -1,0 +1,263 @@
+"""Lemmatisers for Polish (Morfeusz 2), Ukrainian (pymorphy3) and English (spaCy lookup table).
+
+Each is a spaCy component that sets `token.lemma_` (lower case); `lemmas_of` runs the
+same pipelines, so search indexing, query rewriting and dedupe see the lemmas the
+annotator sees.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from functools import cache
+
+import morfeusz2
+import pymorphy3
+import spacy
+import yaml
+from spacy.language import Language
+from spacy.lookups import Table, load_lookups
+from spacy.tokens import Doc
+
+from pipeline.nlp.language import detect_language
+from pipeline.nlp.text import WORD, fold, is_capitalised
+from pipeline.vocabulary import data_path
+
+SUPPORTED_LANGUAGES = ("pl", "uk", "en")
+
+# Set by every lemmatiser in the same pass over the tokens, so later components and the
+# classifier need not walk the tokens again: lower-case forms and lemmas per token.
+for _name in ("forms", "lemmas"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+@cache
+def polish_settings() -> dict:
+    """lexicon/polish-lemmatizer.yaml, read once."""
+    return yaml.safe_load(data_path("lexicon/polish-lemmatizer.yaml").read_text("utf-8"))
+
+
+def _seed_words(sources: Iterable[str]) -> set[str]:
+    """Words with Polish letters in the data files named in `restore_from`."""
+    texts: list[str] = []
+    for source in sources:
+        if source == "training":
+            folder = data_path("training")
+            for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+                if path.name.endswith(".jsonl"):
+                    lines = path.read_text("utf-8").splitlines()
+                    texts.extend(json.loads(line)["text"] for line in lines if line.strip())
+        elif data_path(source).is_file():
+            texts.append(data_path(source).read_text("utf-8"))
+    return {
+        word
+        for text in texts
+        for word in WORD.findall(text)
+        if fold(word) != word.lower() and "\u0400" > word[0]
+    }
+
+
+class PolishLemmatizer:
+    """Chooses one of Morfeusz's interpretations per form and caches it.
+
+    Preference: a proper name only for a capitalised word inside a sentence; a verb
+    right after "nie"/"się"/"należy"; otherwise by part of speech (noun before adjective
+    before verb). Forms Morfeusz does not know are looked up, ASCII-folded, in a map
+    built from the generated forms of the project's vocabulary, which restores the
+    diacritics of flipchart notes ("dziecmi" -> dziecko).
+    """
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        settings = polish_settings()
+        self.analyser = morfeusz2.Morfeusz(generate=False)
+        self.pos_rank = {pos: rank for rank, pos in enumerate(settings["pos_priority"])}
+        self.verbal_pos = frozenset(settings["verbal_pos"])
+        self.verbal_context = frozenset(settings["verbal_context"])
+        self.proper = {qualifier: rank for rank, qualifier in enumerate(settings["proper_qualifiers"])}
+        self.acronym_length = settings["acronym_length"]
+        self.restored: dict[str, str] = {}
+        self.cache: dict[tuple[str, bool, bool], str] = {}
+
+    def initialize(self, get_examples=None, nlp: Language | None = None) -> None:
+        """Build the diacritics-restoring map from the vocabulary files."""
+        generator = morfeusz2.Morfeusz(analyse=False, generate=True)
+        lemmas = {
+            interpretation[2][1]
+            for word in _seed_words(polish_settings()["restore_from"])
+            for interpretation in self.analyser.analyse(word)
+            if interpretation[2][2] != "ign"
+        }
+        # The map gives the form with its diacritics, which is then lemmatised like any
+        # other; where two forms fold alike, the one of the shorter lemma wins.
+        for lemma in sorted(lemmas, key=lambda lemma: (len(_clean(lemma)), lemma)):
+            for form, *_ in generator.generate(lemma):
+                folded = fold(form)
+                if folded != form.lower():
+                    self.restored.setdefault(folded, form.lower())
+        self.cache.clear()
+
+    def __call__(self, doc: Doc) -> Doc:
+        previous = ""
+        forms, lemmas = [], []
+        for token in doc:
+            text = token.text
+            proper = token.i > 0 and is_capitalised(text)
+            verbal = previous in self.verbal_context
+            key = (text, proper, verbal)
+            lemma = self.cache.get(key)
+            if lemma is None:
+                lemma = self.cache[key] = self.lemmatize(text, proper, verbal)
+            token.lemma_ = lemma
+            previous = text.lower()
+            forms.append(previous)
+            lemmas.append(lemma)
+        doc._.forms, doc._.lemmas = forms, lemmas
+        return doc
+
+    def lemmatize(self, text: str, proper: bool, verbal: bool) -> str:
+        """The lower-case lemma of one form; the form itself when nothing is known."""
+        if not WORD.fullmatch(text) or (text.isupper() and len(text) <= self.acronym_length):
+            return text.lower()  # punctuation, numbers and acronyms ("PUP", "OPS") as written
+        candidates = [edge[2] for edge in self.analyser.analyse(text) if edge[0] == 0]
+        known = [candidate for candidate in candidates if candidate[2] != "ign"]
+        if not known:
+            restored = self.restored.get(fold(text))
+            return self.lemmatize(restored, proper, verbal) if restored else text.lower()
+
+        # A lemma many interpretations share is the likelier reading ("polskiego" is
+        # far more often the adjective "polski" than the noun "polskie").
+        support = Counter(_clean(candidate[1]) for candidate in known)
+
+        def rank(candidate: tuple) -> tuple[int, int, int, int, int]:
+            pos = candidate[2].split(":")[0]
+            proper_ranks = [self.proper[q] for q in candidate[3] if q in self.proper]
+            return (
+                0 if bool(proper_ranks) == proper else 1,
+                0 if verbal and pos in self.verbal_pos else 1,
+                -support[_clean(candidate[1])],
+                self.pos_rank.get(pos, len(self.pos_rank)),
+                min(proper_ranks, default=0),
+            )
+
+        return _clean(min(known, key=rank)[1])
+
+
+def _clean(lemma: str) -> str:
+    """Morfeusz's lemma without its homonym mark ("Polska:Sf~i" -> "polska")."""
+    return lemma.split(":")[0].lower() or lemma.lower()
+
+
+class UkrainianLemmatizer:
+    """pymorphy3's most probable normal form of each word, cached per form."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        self.analyser = pymorphy3.MorphAnalyzer(lang="uk")
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        forms, lemmas = [], []
+        for token in doc:
+            form = token.lower_
+            lemma = self.cache.get(form)
+            if lemma is None:
+                lemma = form
+                if WORD.fullmatch(form):
+                    lemma = self.analyser.parse(form)[0].normal_form
+                self.cache[form] = lemma
+            token.lemma_ = lemma
+            forms.append(form)
+            lemmas.append(lemma)
+        doc._.forms, doc._.lemmas = forms, lemmas
+        return doc
+
+
+class EnglishLemmatizer:
+    """spaCy's English lookup table (spacy-lookups-data) applied to the lower-cased form.
+
+    spaCy's own lookup lemmatiser is case-sensitive, so "Schools" at the start of a
+    sentence would stay "schools".
+    """
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        self.table: Table | None = None
+        self.cache: dict[str, str] = {}
+
+    def initialize(self, get_examples=None, nlp: Language | None = None) -> None:
+        self.table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+        self.cache.clear()
+
+    def __call__(self, doc: Doc) -> Doc:
+        forms, lemmas = [], []
+        for token in doc:
+            form = token.lower_
+            lemma = self.cache.get(form)
+            if lemma is None:
+                lemma = self.cache[form] = self.table.get(form, form) if self.table else form
+            token.lemma_ = lemma
+            forms.append(form)
+            lemmas.append(lemma)
+        doc._.forms, doc._.lemmas = forms, lemmas
+        return doc
+
+
+@Language.factory("english_lemmatizer")
+def make_english_lemmatizer(nlp: Language, name: str) -> EnglishLemmatizer:
+    return EnglishLemmatizer(nlp, name)
+
+
+@Language.factory("polish_lemmatizer")
+def make_polish_lemmatizer(nlp: Language, name: str) -> PolishLemmatizer:
+    return PolishLemmatizer(nlp, name)
+
+
+@Language.factory("ukrainian_lemmatizer")
+def make_ukrainian_lemmatizer(nlp: Language, name: str) -> UkrainianLemmatizer:
+    return UkrainianLemmatizer(nlp, name)
+
+
+@cache
+def lemma_pipeline(language: str) -> Language:
+    """A blank pipeline of the language with its lemmatiser, initialised (shared, cached)."""
+    nlp = spacy.blank(language)
+    if language == "pl":
+        nlp.add_pipe("polish_lemmatizer")
+    elif language == "uk":
+        nlp.add_pipe("ukrainian_lemmatizer")
+    else:
+        nlp.add_pipe("english_lemmatizer")
+    nlp.initialize()
+    return nlp
+
+
+@cache
+def stop_words(language: str) -> frozenset[str]:
+    """The language's spaCy stop words, also ASCII-folded for Polish."""
+    words = spacy.blank(language).Defaults.stop_words
+    return frozenset(words | {fold(word) for word in words})
+
+
+def content_lemmas(doc: Doc, language: str) -> list[str]:
+    """Lower-case lemmas of the doc's words, without stop words, punctuation and numbers."""
+    stops = stop_words(language)
+    return [
+        lemma
+        for form, lemma in zip(doc._.forms, doc._.lemmas)
+        if form.isalpha() and len(form) > 1 and form not in stops and lemma not in stops
+    ]
+
+
+def lemmas_of(text: str, language: str | None = None) -> list[str]:
+    """Lower-case lemmas of the text's words (stop words included, punctuation not), in
+    order, as the annotator computes them. The language is detected when not given."""
+    language = language or detect_language(text)
+    language = language if language in SUPPORTED_LANGUAGES else "pl"
+    return [
+        token.lemma_.lower()
+        for token in lemma_pipeline(language)(text)
+        if not (token.is_punct or token.is_space)
+    ]

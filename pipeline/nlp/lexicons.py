@@ -1,0 +1,59 @@
+"""Phrase lexicons in data files (kinds, themes, generic actors) compiled per language.
+
+An entry is written as words (lemmas or any form); it is lemmatised by the language's
+own lemmatiser when loaded and matched against a document's lemmas, all folded, so the
+lexicon, the text and missing diacritics meet on the same keys.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import yaml
+from spacy.tokens import Doc
+
+from pipeline.nlp.lemmas import lemma_pipeline
+from pipeline.nlp.phrases import PhraseIndex
+from pipeline.nlp.text import fold
+from pipeline.vocabulary import data_path
+
+
+def lemma_keys(doc: Doc) -> list[str]:
+    """The folded lemma of every token of a doc: the keys lexicons are matched on."""
+    keys = doc.user_data.get("lemma_keys")
+    if keys is None:
+        lemmas = doc._.lemmas if doc._.lemmas is not None else [t.lemma_ for t in doc]
+        keys = doc.user_data["lemma_keys"] = [fold(lemma) for lemma in lemmas]
+    return keys
+
+
+def phrase_keys(phrase: str, language: str) -> list[str]:
+    """The keys of a lexicon phrase, lemmatised as a document of the language would be."""
+    return [fold(token.lemma_) for token in lemma_pipeline(language)(phrase)]
+
+
+@cache
+def read_yaml(name: str) -> dict:
+    """A YAML file under pipeline/data/, read once."""
+    return yaml.safe_load(data_path(name).read_text(encoding="utf-8"))
+
+
+@cache
+def label_index(name: str, language: str) -> PhraseIndex:
+    """{label: {language: [phrases]}} from a lexicon file, as an index giving labels."""
+    index = PhraseIndex()
+    for label, entry in read_yaml(name).items():
+        for phrase in entry.get(language, []):
+            index.add(phrase_keys(str(phrase), language), label)
+    return index
+
+
+@cache
+def kind_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(kind, compiled pattern) from lexicon/kind-patterns.yaml."""
+    return tuple(
+        (kind, re.compile(pattern))
+        for kind, patterns in read_yaml("lexicon/kind-patterns.yaml").items()
+        for pattern in patterns
+    )

@@ -1,0 +1,60 @@
+"""Finding known phrases (sequences of keys: folded forms or lemmas) in a sequence of keys."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    start: int  # index of the first key
+    end: int  # index after the last key
+    value: Hashable
+
+
+@dataclass
+class PhraseIndex:
+    """Phrases indexed by their first key; each slot of a phrase accepts a set of keys.
+
+    A slot is a set so that one phrase covers every inflected form of its words
+    ("urząd", "urzędu", "urzędzie" …) without listing their combinations.
+    """
+
+    by_first: dict[str, list[tuple[tuple[frozenset[str], ...], Hashable]]] = field(
+        default_factory=dict
+    )
+
+    def add(self, slots: Sequence[frozenset[str] | set[str] | str], value: Hashable) -> None:
+        """Register a phrase: one set of accepted keys (or one key) per word."""
+        normalised = tuple(frozenset([slot]) if isinstance(slot, str) else frozenset(slot) for slot in slots)
+        if not normalised:
+            return
+        entry = (normalised[1:], value)
+        for key in normalised[0]:
+            entries = self.by_first.setdefault(key, [])
+            if entry not in entries:
+                entries.append(entry)
+
+    def find(self, keys: Sequence[str], longest: bool = False) -> list[PhraseMatch]:
+        """Every phrase occurring in keys; with longest, only the longest non-overlapping ones."""
+        matches: list[PhraseMatch] = []
+        position = 0
+        while position < len(keys):
+            found = [
+                PhraseMatch(position, position + 1 + len(rest), value)
+                for rest, value in self.by_first.get(keys[position], ())
+                if all(
+                    position + 1 + offset < len(keys) and keys[position + 1 + offset] in slot
+                    for offset, slot in enumerate(rest)
+                )
+            ]
+            if longest and found:
+                best = max(found, key=lambda match: match.end)
+                matches.extend(match for match in found if match.end == best.end)
+                position = best.end
+                continue
+            matches.extend(found)
+            position += 1
+        # Two phrases of one value may cover the same words (a name and a listed form).
+        return list(dict.fromkeys(matches))

@@ -1,0 +1,215 @@
+"""cache: unchanged notes are neither segmented nor annotated again; results equal a full build."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import pipeline.annotate
+from pipeline.build import build
+from pipeline.cache import (
+    annotate_items,
+    annotation_key,
+    code_version,
+    default_cache_path,
+    model_version,
+    open_cache,
+    segment_documents,
+)
+from pipeline.ingest import read_notes
+from pipeline.records import Annotation, Item
+
+SAMPLE_NOTES = Path(__file__).resolve().parent.parent / "notes"
+# A few sample notes of different formats keep the three builds below quick.
+SAMPLE_FILES = (
+    "2022-05-27/grupa-1-potrzeby-podstawowe-I.md",
+    "2022-05-27/grupa-4-rynek-pracy-flipchart.txt",
+    "2022-05-27/grupa-2-potrzeby-podstawowe-II.docx",
+    "2022-05-27/grupa-7-sieciowanie-systemowe-en.md",
+)
+
+
+def copy_sample(target: Path) -> Path:
+    for relative in SAMPLE_FILES:
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SAMPLE_NOTES / relative, target / relative)
+    return target
+
+
+class FakeAnnotator:
+    """Annotates every text as a recommendation and records what it was asked."""
+
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+
+    def annotate(self, texts, kind_hints=None, progress=None) -> list[Annotation]:
+        self.log.extend(texts)
+        return [Annotation("pl", "recommendation", ["other"], lemmas=[text]) for text in texts]
+
+
+def item(number: int, text: str) -> Item:
+    return Item(f"n-{number}", "n", number, text, number + 1)
+
+
+def test_default_cache_path_is_beside_the_database():
+    assert default_cache_path(Path("db/rekomendacje.db")) == Path("db/.cache/rekomendacje.sqlite")
+
+
+def test_model_version_changes_with_corrections(tmp_path):
+    code = code_version()
+    assert code == code_version()
+    corrections = tmp_path / "corrections.csv"
+    without = model_version(code, corrections, [])
+    corrections.write_text("item_id,field,value\nx,kind,problem\n", encoding="utf-8")
+    with_file = model_version(code, corrections, [])
+    with_examples = model_version(code, corrections, [("Brak mieszkań.", {"kind": "problem"})])
+    assert len({without, with_file, with_examples}) == 3
+
+
+def test_annotator_is_built_only_for_missing_items(tmp_path):
+    log: list[str] = []
+    built: list[int] = []
+
+    def make_annotator() -> FakeAnnotator:
+        built.append(1)
+        return FakeAnnotator(log)
+
+    first = [item(0, "Punkt informacyjny na Woli."), item(1, "Kursy polskiego.")]
+    with open_cache(tmp_path / "cache.sqlite") as cache:
+        annotations = annotate_items(first, make_annotator, cache, "m1")
+    assert [a.lemmas[0] for a in annotations] == [it.text for it in first]
+    assert built == [1]
+
+    with open_cache(tmp_path / "cache.sqlite") as cache:
+        again = annotate_items(first, make_annotator, cache, "m1")
+    assert built == [1]  # nothing missing: the slow Annotator is never constructed
+    assert [a.lemmas for a in again] == [a.lemmas for a in annotations]
+
+    second = [first[1], item(2, "Nowy punkt."), first[0]]
+    with open_cache(tmp_path / "cache.sqlite") as cache:
+        mixed = annotate_items(second, make_annotator, cache, "m1")
+        assert cache.hits["annotations"] == 2 and cache.misses["annotations"] == 1
+    assert log[2:] == ["Nowy punkt."]
+    assert [a.lemmas[0] for a in mixed] == [it.text for it in second]
+
+    with open_cache(tmp_path / "cache.sqlite") as cache:
+        annotate_items(first, make_annotator, cache, "m2")  # another model: all again
+    assert log[3:] == [it.text for it in first]
+
+
+def test_unchanged_notes_are_not_segmented_again(tmp_path, monkeypatch):
+    notes = copy_sample(tmp_path / "notes")
+    documents = read_notes(notes).documents
+    with open_cache(tmp_path / "cache.sqlite") as cache:
+        items, skipped = segment_documents(documents, cache)
+    assert cache.misses["segments"] == len(documents)
+
+    calls: list[str] = []
+    monkeypatch.setattr(
+        "pipeline.cache.segment_document",
+        lambda document: calls.append(document.note.id) or ([], []),
+    )
+    with open_cache(tmp_path / "cache.sqlite") as cache:
+        assert segment_documents(documents, cache) == (items, skipped)
+    assert calls == []
+
+    changed = notes / SAMPLE_FILES[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n- Nowy punkt.\n", encoding="utf-8")
+    with open_cache(tmp_path / "cache.sqlite") as cache:
+        segment_documents(read_notes(notes).documents, cache)
+    assert calls == [documents[0].note.id]
+
+
+def test_deleted_notes_are_pruned(tmp_path):
+    notes = copy_sample(tmp_path / "notes")
+    path = tmp_path / "cache.sqlite"
+    with open_cache(path) as cache:
+        segment_documents(read_notes(notes).documents, cache)
+    (notes / SAMPLE_FILES[1]).unlink()
+    with open_cache(path) as cache:
+        segment_documents(read_notes(notes).documents, cache)
+    with sqlite3.connect(path) as connection:
+        kept = {row[0] for row in connection.execute("SELECT note_id FROM segments")}
+    assert kept == {document.note.id for document in read_notes(notes).documents}
+    assert len(kept) == len(SAMPLE_FILES) - 1
+
+
+def test_a_damaged_cache_file_is_replaced(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    path.write_bytes(b"not a database at all" * 100)
+    with open_cache(path) as cache:
+        assert cache.annotations([annotation_key("m", "tekst", None)]) == {}
+
+
+def test_a_failed_build_commits_nothing(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    with pytest.raises(RuntimeError), open_cache(path) as cache:
+        cache.store_annotations([("key", Annotation("pl", "problem", ["other"]))])
+        raise RuntimeError("killed")
+    with open_cache(path) as cache:
+        assert cache.annotations(["key"]) == {}
+
+
+def table_rows(db_path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table, sorted, by table name."""
+    with sqlite3.connect(db_path) as connection:
+        tables = [
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        return {
+            table: sorted(connection.execute(f'SELECT * FROM "{table}"'), key=repr)
+            for table in tables
+        }
+
+
+def test_incremental_build_equals_a_full_build(tmp_path, monkeypatch):
+    # The code version is pinned: this test is about notes changing, and a source file
+    # edited while it runs (a shared working tree) would otherwise empty the cache.
+    monkeypatch.setattr("pipeline.cache.code_version", lambda: "pinned")
+    # One trained Annotator serves the three builds (no corrections: the same model).
+    shared = pipeline.annotate.Annotator()
+    monkeypatch.setattr("pipeline.build.Annotator", lambda extra_training=(): shared)
+    notes = copy_sample(tmp_path / "notes")
+    incremental_db = tmp_path / "incremental" / "rekomendacje.db"
+    build(notes, incremental_db)
+
+    changed = notes / SAMPLE_FILES[0]
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(
+        text.replace("\n- ", "\n- Pilne: ", 1) + "\n- Należy otworzyć punkt pomocy na Bemowie.\n",
+        encoding="utf-8",
+    )
+    (notes / SAMPLE_FILES[1]).unlink()
+    annotated: list[str] = []
+    original = pipeline.annotate.Annotator.annotate
+
+    def recording(self, texts, *args, **kwargs):
+        annotated.extend(texts)
+        return original(self, texts, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.annotate.Annotator, "annotate", recording)
+    incremental = build(notes, incremental_db)
+    changed_id = next(
+        document.note.id for document in read_notes(notes).documents
+        if document.note.path == SAMPLE_FILES[0]
+    )
+    assert annotated and len(annotated) <= 3  # the edited and the added line, nothing else
+    assert "Należy otworzyć punkt pomocy na Bemowie." in annotated
+
+    full_db = tmp_path / "full" / "rekomendacje.db"
+    full = build(notes, full_db, use_cache=False)
+    assert not (full_db.parent / ".cache").exists()
+    assert (incremental.items, incremental.recommendations) == (full.items, full.recommendations)
+    for name in ("rekomendacje.db", "rekomendacje-internal.db"):
+        incremental_rows = table_rows(incremental_db.with_name(name))
+        full_rows = table_rows(full_db.with_name(name))
+        assert incremental_rows.keys() == full_rows.keys()
+        for table, rows in full_rows.items():
+            assert incremental_rows[table] == rows, f"{name}: table {table} differs"
+    with sqlite3.connect(incremental_db) as connection:
+        note_ids = {row[0] for row in connection.execute("SELECT note_id FROM items")}
+    assert changed_id in note_ids and len(note_ids) == len(SAMPLE_FILES) - 1

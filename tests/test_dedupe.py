@@ -1,0 +1,356 @@
+"""Deduplication: twins across languages and spellings merge, hard negatives stay apart."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.config import section
+from pipeline.dedupe import Overrides, cluster_items, load_overrides
+from pipeline.dedupe.candidates import candidate_pairs
+from pipeline.dedupe.concepts import item_surface, item_terms, lexicon
+from pipeline.dedupe.similarity import similar_pairs, vectorise
+from pipeline.errors import RekomendacjeError
+from pipeline.records import AnnotatedItem, Annotation
+
+
+def item(
+    item_id: str,
+    text: str,
+    lemmas: str,
+    kind: str = "recommendation",
+    language: str = "pl",
+    districts: tuple[str, ...] = (),
+) -> AnnotatedItem:
+    return AnnotatedItem(
+        id=item_id,
+        text=text,
+        annotation=Annotation(
+            language=language,
+            kind=kind,
+            themes=["other"],
+            districts=list(districts),
+            lemmas=lemmas.split(),
+        ),
+        group="g",
+    )
+
+
+# Unrelated items, so that document frequencies look like those of a real note.
+BACKGROUND = [
+    item("bg-1", "Magazyny darów są pełne ubrań.", "magazyn dar pełny ubranie", "problem"),
+    item(
+        "bg-2",
+        "Należy zapewnić stabilne finansowanie organizacjom.",
+        "zapewnić stabilny finansowanie organizacja",
+    ),
+    item(
+        "bg-3",
+        "Warto organizować superwizję dla wolontariuszy.",
+        "organizować superwizja wolontariusz",
+    ),
+    item(
+        "bg-4",
+        "Rekomendujemy kampanię antydyskryminacyjną w szkołach.",
+        "kampania antydyskryminacyjny szkoła",
+    ),
+    item(
+        "bg-5",
+        "Potrzebne są targi pracy dla kobiet z Ukrainy.",
+        "potrzebny targi praca kobieta ukraina",
+    ),
+    item("bg-6", "Spotkanie prowadziła Marta z CWK.", "spotkanie prowadzić marta cwk", "other"),
+]
+
+COURSES_ADULTS = item(
+    "pl-courses-adults",
+    "Należy uruchomić bezpłatne kursy języka polskiego dla dorosłych wieczorem.",
+    "uruchomić bezpłatny kurs język polski dorosły wieczór",
+)
+COURSES_ADULTS_UK = item(
+    "uk-courses-adults",
+    "Потрібні безкоштовні курси польської мови для дорослих у вечірній час.",
+    "потрібний безкоштовний курс польська мова дорослий вечірній час",
+    language="uk",
+)
+COURSES_ADULTS_FLIPCHART = item(
+    "pl-courses-adults-flipchart",
+    "bezplatne kursy polskiego dla doroslych wieczorem",
+    "bezplatne kursy polskiego doroslych wieczorem",
+)
+POLISH_IN_SCHOOLS = item(
+    "pl-polish-schools",
+    "Należy uruchomić dodatkowe bezpłatne lekcje języka polskiego dla dzieci w szkołach.",
+    "uruchomić dodatkowy bezpłatny lekcja język polski dziecko szkoła",
+)
+HOUSING_WOLA = item(
+    "pl-housing-wola",
+    "Postulujemy uruchomienie punktu mieszkaniowego na Woli.",
+    "postulować uruchomienie punkt mieszkaniowy wola",
+    districts=("wola",),
+)
+HOUSING_WOLA_TWIN = item(
+    "pl-housing-wola-twin",
+    "Na Woli potrzebny jest punkt pomocy mieszkaniowej, trzeba go uruchomić.",
+    "wola potrzebny punkt pomoc mieszkaniowy uruchomić",
+    districts=("wola",),
+)
+HOUSING_URSYNOW = item(
+    "pl-housing-ursynow",
+    "Postulujemy uruchomienie punktu mieszkaniowego na Ursynowie.",
+    "postulować uruchomienie punkt mieszkaniowy ursynów",
+    districts=("ursynow",),
+)
+HOUSING_WOLA_PROBLEM = item(
+    "pl-housing-wola-problem",
+    "Brakuje punktu mieszkaniowego na Woli, trzeba go uruchomić.",
+    "brakować punkt mieszkaniowy wola uruchomić",
+    kind="problem",
+    districts=("wola",),
+)
+INFO_POINT_PL = item(
+    "pl-info-point",
+    "Należy utworzyć punkt informacyjny dla uchodźców w każdej dzielnicy.",
+    "utworzyć punkt informacyjny uchodźca każdy dzielnica",
+)
+INFO_POINT_UK = item(
+    "uk-info-point",
+    "Потрібно створити інформаційний пункт для біженців у кожній дільниці.",
+    "створити інформаційний пункт біженець кожний дільниця",
+    language="uk",
+)
+INFO_POINT_EN = item(
+    "en-info-point",
+    "Create an information point for refugees in every district.",
+    "create information point refugee every district",
+    language="en",
+)
+
+ALL = BACKGROUND + [
+    COURSES_ADULTS,
+    COURSES_ADULTS_UK,
+    COURSES_ADULTS_FLIPCHART,
+    POLISH_IN_SCHOOLS,
+    HOUSING_WOLA,
+    HOUSING_WOLA_TWIN,
+    HOUSING_URSYNOW,
+    HOUSING_WOLA_PROBLEM,
+    INFO_POINT_PL,
+    INFO_POINT_UK,
+    INFO_POINT_EN,
+]
+
+
+def cluster_of(items, overrides=None) -> dict[str, str]:
+    return {
+        member: cluster.id
+        for cluster in cluster_items(items, overrides)
+        for member in cluster.item_ids
+    }
+
+
+@pytest.fixture(scope="module")
+def assigned() -> dict[str, str]:
+    return cluster_of(ALL)
+
+
+def test_every_item_is_in_exactly_one_cluster():
+    clusters = cluster_items(ALL)
+    members = [member for cluster in clusters for member in cluster.item_ids]
+    assert sorted(members) == sorted(entry.id for entry in ALL)
+
+
+def test_polish_ukrainian_and_english_twins_merge(assigned):
+    assert assigned["pl-info-point"] == assigned["uk-info-point"] == assigned["en-info-point"]
+    assert assigned["pl-courses-adults"] == assigned["uk-courses-adults"]
+
+
+def test_twin_written_without_diacritics_merges(assigned):
+    assert assigned["pl-courses-adults"] == assigned["pl-courses-adults-flipchart"]
+
+
+def test_polish_for_adults_is_not_polish_in_schools(assigned):
+    assert assigned["pl-courses-adults"] != assigned["pl-polish-schools"]
+
+
+def test_same_district_merges_and_different_districts_do_not(assigned):
+    assert assigned["pl-housing-wola"] == assigned["pl-housing-wola-twin"]
+    assert assigned["pl-housing-wola"] != assigned["pl-housing-ursynow"]
+
+
+def test_problem_is_never_merged_with_recommendation(assigned):
+    assert assigned["pl-housing-wola-problem"] != assigned["pl-housing-wola"]
+
+
+def test_unrelated_items_stay_alone(assigned):
+    for background in BACKGROUND:
+        assert list(assigned.values()).count(assigned[background.id]) == 1
+
+
+def test_result_does_not_depend_on_input_order():
+    shuffled = list(ALL)
+    random.Random(7).shuffle(shuffled)
+    assert cluster_items(shuffled) == cluster_items(ALL)
+
+
+def test_canonical_is_the_clear_polish_item_and_gives_the_id():
+    clusters = {cluster.canonical_item_id: cluster for cluster in cluster_items(ALL)}
+    courses = clusters["pl-courses-adults"]
+    assert set(courses.item_ids) >= {"uk-courses-adults", "pl-courses-adults-flipchart"}
+    expected = "r-" + hashlib.sha1(b"pl-courses-adults").hexdigest()[:8]
+    assert courses.id == expected
+    assert clusters["pl-info-point"].item_ids == ("en-info-point", "pl-info-point", "uk-info-point")
+
+
+def test_links_say_which_concepts_joined_the_items():
+    cluster = next(c for c in cluster_items(ALL) if "en-info-point" in c.item_ids)
+    assert len(cluster.links) == 2
+    shared = set().union(*(link.shared for link in cluster.links))
+    assert {"point", "information", "refugee"} <= shared
+    assert all(link.method == "tfidf-cosine+average-link" for link in cluster.links)
+    assert all(0.5 <= link.similarity <= 1.0 for link in cluster.links)
+
+
+def test_must_link_joins_unrelated_items():
+    overrides = Overrides(frozenset({("bg-1", "bg-3")}), frozenset())
+    clusters = cluster_items(ALL, overrides)
+    joined = next(c for c in clusters if "bg-1" in c.item_ids)
+    assert joined.item_ids == ("bg-1", "bg-3")
+    assert joined.links[0].method == "must_link"
+
+
+def test_cannot_link_splits_a_chain():
+    chain = [
+        item("a", "Należy uruchomić punkt mieszkaniowy.", "uruchomić punkt mieszkaniowy"),
+        item(
+            "b",
+            "Należy uruchomić punkt mieszkaniowy dla rodzin.",
+            "uruchomić punkt mieszkaniowy rodzina",
+        ),
+        item(
+            "c",
+            "Należy uruchomić punkt mieszkaniowy dla rodzin z dziećmi.",
+            "uruchomić punkt mieszkaniowy rodzina dziecko",
+        ),
+    ]
+    together = cluster_of(BACKGROUND + chain)
+    assert together["a"] == together["b"] == together["c"]
+    apart = cluster_of(BACKGROUND + chain, Overrides(frozenset(), frozenset({("a", "c")})))
+    assert apart["a"] != apart["c"]
+
+
+def test_items_of_kind_other_are_never_merged():
+    notes = [
+        item("o1", "Spotkanie prowadziła Marta z CWK.", "spotkanie prowadzić marta cwk", "other"),
+        item("o2", "Spotkanie prowadziła Marta z CWK.", "spotkanie prowadzić marta cwk", "other"),
+    ]
+    assigned = cluster_of(notes)
+    assert assigned["o1"] != assigned["o2"]
+
+
+def test_lexicon_maps_three_languages_and_abbreviations_to_one_concept():
+    lex = lexicon()
+    for word in ("mieszkanie", "zakwaterowanie", "житло", "помешкання", "housing", "flat"):
+        assert lex.concept(lex.normalise(word)) == "housing"
+    assert lex.concept(lex.normalise("wolont")) == "volunteer"
+    assert item_terms(INFO_POINT_UK, lex)[:3] == ["c:create", "c:information", "c:point"]
+    assert "d:all_districts" in item_terms(INFO_POINT_EN, lex)
+
+
+def test_load_overrides_reads_pairs_sorted(tmp_path: Path):
+    path = tmp_path / "dedupe-overrides.csv"
+    path.write_text(
+        "item_a,item_b,relation,comment\n"
+        "b,a,must_link,same idea\n"
+        "c,d,cannot_link,different districts\n",
+        encoding="utf-8",
+    )
+    overrides = load_overrides(path)
+    assert overrides.must_link == frozenset({("a", "b")})
+    assert overrides.cannot_link == frozenset({("c", "d")})
+    assert load_overrides(tmp_path / "missing.csv") == Overrides(frozenset(), frozenset())
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("a,b,maybe,", "relation 'maybe'"),
+        ("a,,must_link,", "must both be item ids"),
+        ("a,a,cannot_link,", "paired with itself"),
+    ],
+)
+def test_bad_override_rows_name_the_line(tmp_path: Path, row: str, message: str):
+    path = tmp_path / "dedupe-overrides.csv"
+    path.write_text(f"item_a,item_b,relation,comment\nx,y,must_link,\n{row}\n", encoding="utf-8")
+    with pytest.raises(RekomendacjeError) as raised:
+        load_overrides(path)
+    assert raised.value.line == 3
+    assert message in raised.value.message
+
+
+def test_pair_both_linked_and_separated_is_an_error(tmp_path: Path):
+    path = tmp_path / "dedupe-overrides.csv"
+    path.write_text("item_a,item_b,relation\nx,y,must_link\ny,x,cannot_link\n", encoding="utf-8")
+    with pytest.raises(RekomendacjeError, match="both must_link"):
+        load_overrides(path)
+
+
+TARGETS = [
+    ("punkt mieszkaniowy", "punkt mieszkaniowy"),
+    ("kursy języka polskiego", "kurs język polski"),
+    ("dyżury psychologa", "dyżur psycholog"),
+    ("punkt informacyjny", "punkt informacyjny"),
+    ("targi pracy", "targi praca"),
+    ("porady prawne", "porada prawny"),
+    ("klub rozmów", "klub rozmowa"),
+    ("magazyn darów", "magazyn dar"),
+]
+AUDIENCES = [
+    ("dla dorosłych", "dorosły"),
+    ("dla dzieci", "dziecko"),
+    ("dla seniorów", "senior"),
+    ("dla kobiet", "kobieta"),
+]
+VERBS = [("utworzyć", "utworzyć"), ("uruchomić", "uruchomić"), ("rozszerzyć", "rozszerzyć")]
+EXTRAS = [("", ""), ("od września", "wrzesień"), ("w weekendy", "weekend"), ("pilnie", "pilnie")]
+
+
+def combinations_corpus() -> list[AnnotatedItem]:
+    """Every verb × target × audience, twice with different extras: many near pairs."""
+    corpus = []
+    for number, (verb, target, audience) in enumerate(
+        (verb, target, audience) for verb in VERBS for target in TARGETS for audience in AUDIENCES
+    ):
+        for copy, extra in enumerate((EXTRAS[number % 4], EXTRAS[(number + 1) % 4])):
+            parts = [("Należy", ""), verb, target, audience, extra]
+            corpus.append(
+                item(
+                    f"c-{number:03d}-{copy}",
+                    " ".join(text for text, _ in parts if text),
+                    " ".join(lemmas for _, lemmas in parts if lemmas),
+                )
+            )
+    return corpus
+
+
+def test_candidate_search_finds_each_items_best_partner():
+    # Sorted neighbourhoods replace an all-pairs comparison; on a corpus small enough to
+    # compare all pairs, each item's most similar partner must be among its candidates.
+    settings = {**section("dedupe"), "max_neighbours": 1, "mutual": False}
+    lex = lexicon()
+    corpus = combinations_corpus()
+    terms = [item_terms(entry, lex) for entry in corpus]
+    vectors = vectorise(terms, [item_surface(entry, lex) for entry in corpus], settings)
+    families = np.zeros(len(corpus), dtype=np.int64)
+    blocks = np.full(len(corpus), -1)
+    rows, columns = candidate_pairs(vectors.signature, families, blocks, settings)
+    found = set(zip(*similar_pairs(vectors, rows, columns, settings)[:2], strict=True))
+    all_rows, all_columns = np.triu_indices(len(corpus), k=1)
+    best = set(zip(*similar_pairs(vectors, all_rows, all_columns, settings)[:2], strict=True))
+    assert len(best) >= len(corpus) / 2
+    assert rows.size < all_rows.size / 3
+    assert len(found & best) / len(best) >= 0.9

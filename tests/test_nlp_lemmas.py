@@ -1,0 +1,39 @@
+"""Lemmatisers: Morfeusz choices, diacritics restoration, Ukrainian and English lemmas."""
+
+from pipeline.nlp.lemmas import content_lemmas, lemma_pipeline, lemmas_of
+
+
+def test_polish_inflected_forms_give_dictionary_forms():
+    assert lemmas_of("Brakuje mieszkań w szkołach", "pl") == ["brakować", "mieszkanie", "w", "szkoła"]
+
+
+def test_polish_without_diacritics_is_restored():
+    assert lemmas_of("brak opieki nad dziecmi, nastepne kroki", "pl") == [
+        "brak", "opieka", "nad", "dziecko", "następny", "krok",
+    ]
+
+
+def test_polish_prefers_adjective_reading_shared_by_most_interpretations():
+    assert lemmas_of("kurs języka polskiego", "pl") == ["kurs", "język", "polski"]
+
+
+def test_polish_capitalised_name_inside_sentence_is_proper():
+    assert lemmas_of("mieszkamy na Bielanach", "pl")[-1] == "bielany"
+
+
+def test_acronyms_stay_as_written():
+    assert lemmas_of("zgłoszenie do PUP", "pl") == ["zgłoszenie", "do", "pup"]
+
+
+def test_ukrainian_and_english():
+    assert lemmas_of("Біженки знають бібліотеки", "uk") == ["біженка", "знати", "бібліотека"]
+    assert lemmas_of("Schools were offering housing", "en") == ["school", "be", "offer", "house"]
+
+
+def test_language_is_detected_when_not_given():
+    assert lemmas_of("Бібліотеки") == ["бібліотека"]
+
+
+def test_content_lemmas_leave_out_stop_words_and_numbers():
+    doc = lemma_pipeline("pl")("Do 15.06 trzeba znaleźć mieszkania dla rodzin.")
+    assert content_lemmas(doc, "pl") == ["znaleźć", "mieszkanie", "rodzina"]
