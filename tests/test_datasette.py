@@ -192,3 +192,17 @@ def test_password_hash_is_not_published(paths, monkeypatch):
     text = get(site(*paths), "/-/metadata.json").text
     assert "secrethash" not in text
     assert HASH_VARIABLE in text
+
+
+def test_researchers_example_queries_are_canned_queries_of_the_public_database(datasette):
+    from pipeline.analysis import research_queries
+
+    response = get(datasette, "/rekomendacje.json")
+    names = {query["name"] for query in response.json()["queries"]}
+    assert set(research_queries()) <= names
+    rows = get(
+        datasette, "/rekomendacje/most_supported_recommendations.json?_shape=array"
+    ).json()
+    assert rows[0]["id"] == "r-housing"
+    internal = get(datasette, "/rekomendacje-internal.json")
+    assert internal.status_code == 403

@@ -11,6 +11,7 @@ from functools import cache
 
 from datasette import hookimpl
 
+from pipeline.analysis import research_queries
 from pipeline.publish.serve import audience_of
 from pipeline.vocabulary import districts, taxonomy
 
@@ -84,3 +85,19 @@ def extra_template_vars(template, datasette):
         }
 
     return template_vars
+
+
+@hookimpl
+def canned_queries(datasette, database):
+    """The researchers' example SQL (db/research-queries.yaml) beside the policymakers' queries."""
+    served = dict(_served(datasette))
+    if database not in served or _audience(served[database].path) != "public":
+        return {}
+    return {
+        name: {
+            "title": query.title,
+            "description": f"{query.question_pl} / {query.question_en}",
+            "sql": query.sql,
+        }
+        for name, query in research_queries().items()
+    }
