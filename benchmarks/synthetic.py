@@ -1,12 +1,13 @@
 """A synthetic corpus of annotated items with known duplicates, for benchmarks.
 
 An *idea* is a kind with an action, a target, an audience, a place (a district or
-every district) and a venue (library, school, online …). Each idea is written several
-times, as different participants would: in Polish, Ukrainian or English, with different
-openings, synonyms, word orders and extra details, sometimes as a flipchart line without
-Polish diacritics. Items of one idea share a gold cluster; ideas differing in a single
-slot are the hard negatives. Lemmas come from the generator's own vocabulary (each
-phrase carries its lemmas), so benchmarks measure deduplication, not annotation.
+every district), a venue (library, school, online …) and a partner organisation. Each
+idea is written several times, as different participants would: in Polish, Ukrainian
+or English, with different openings, synonyms, word orders and extra details, sometimes
+as a flipchart line without Polish diacritics. Items of one idea share a gold cluster;
+ideas differing in a single slot are the hard negatives. Lemmas come from the
+generator's own vocabulary (each phrase carries its lemmas), so benchmarks measure
+deduplication, not annotation.
 
     from benchmarks.synthetic import generate
     corpus = generate(1000, seed=1)   # list[SyntheticItem]
@@ -326,6 +327,22 @@ VENUES: dict[str, dict[str, list[Phrase]]] = {
         "en": [("in a shopping centre", "shopping centre")],
     },
 }
+# Partner organisations: names stay the same in every language.
+PARTNERS: list[Phrase] = [
+    ("z PAH", "pah"),
+    ("z Caritas", "caritas"),
+    ("z UNHCR", "unhcr"),
+    ("z CWK", "cwk"),
+    ("z Fundacją Ocalenie", "fundacja ocalenie"),
+    ("z IOM", "iom"),
+    ("z UNICEF", "unicef"),
+    ("z PCK", "pck"),
+    ("z Habitat for Humanity", "habitat humanity"),
+    ("z SIP", "sip"),
+    ("z Chlebem i Solą", "chleb sól"),
+    ("z Domem Ukraińskim", "dom ukraiński"),
+]
+PARTNER_WORD = {"pl": "razem", "uk": "разом", "en": "together"}
 LANGUAGES = ("pl", "pl", "pl", "pl", "pl", "pl", "uk", "uk", "en", "en")
 KINDS = ("recommendation",) * 6 + ("problem",) * 3 + ("good_practice",)
 
@@ -341,7 +358,8 @@ def _idea(rng: random.Random) -> tuple[str, ...]:
     action = rng.choice(sorted(ACTIONS)) if kind == "recommendation" else "-"
     place = "every" if rng.random() < 0.15 else rng.choice(sorted(DISTRICT_NAMES))
     target, audience = rng.choice(sorted(TARGETS)), rng.choice(sorted(AUDIENCES))
-    return kind, action, target, audience, place, rng.choice(sorted(VENUES))
+    venue, partner = rng.choice(sorted(VENUES)), rng.randrange(len(PARTNERS))
+    return kind, action, target, audience, place, venue, str(partner)
 
 
 def _place(place: str, language: str, rng: random.Random) -> Phrase:
@@ -353,7 +371,9 @@ def _place(place: str, language: str, rng: random.Random) -> Phrase:
 
 def _write(idea: tuple[str, ...], language: str, rng: random.Random) -> list[Phrase]:
     """The phrases of one wording of the idea, in one of a few orders."""
-    kind, action, target, audience, place, venue = idea
+    kind, action, target, audience, place, venue, partner = idea
+    name, name_lemmas = PARTNERS[int(partner)]
+    together = (f"{PARTNER_WORD[language]} {name.split(' ', 1)[1]}", name_lemmas)
     what = rng.choice(TARGETS[target][language])
     at = rng.choice(VENUES[venue][language])
     whom = rng.choice(AUDIENCES[audience][language])
@@ -373,9 +393,9 @@ def _write(idea: tuple[str, ...], language: str, rng: random.Random) -> list[Phr
     else:
         head = [rng.choice(OPENINGS[language]), rng.choice(ACTIONS[action][language])]
     orders = [
-        head + [what, at, whom, where, extra],
-        [where] + head + [what, whom, at, extra],
-        head + [what, where, at, whom, extra],
+        head + [what, at, whom, where, together, extra],
+        [where] + head + [what, whom, at, together, extra],
+        head + [what, together, where, at, whom, extra],
     ]
     return rng.choice(orders)
 

@@ -41,25 +41,33 @@ def candidate_pairs(
     `progress` is called with numbers of items done, adding up to the number of items.
     """
     size = signature.shape[0]
-    items = np.repeat(np.arange(size), np.diff(signature.indptr))
-    terms = signature.indices.astype(np.int64)
-    usable = families[items] >= 0
-    items, terms = items[usable], terms[usable]
-    hashes = _seeded_min_hashes(signature, items, terms)
+    all_items = np.repeat(np.arange(size, dtype=np.int32), np.diff(signature.indptr))
+    all_terms = signature.indices.astype(np.int32)
     window = int(settings["window"])
-    codes = [_neighbours(items, terms, hashes, families, blocks[items], window, size)]
-    anywhere = blocks[items] < 0
-    if anywhere.any():
-        # Items without a district meet the others: sorted again with blocks ignored,
-        # keeping only the pairs that involve such an item.
-        found = _neighbours(items, terms, hashes, families, np.zeros_like(items), window, size)
-        low, high = found // size, found % size
-        codes.append(found[(blocks[low] < 0) | (blocks[high] < 0)])
+    found_rows, found_columns = [], []
     if progress:
-        progress(size)
-    pairs = distinct(np.concatenate(codes))
-    rows, columns = pairs // size, pairs % size
-    return _best_overlaps(signature, rows, columns, settings)
+        progress(int((families < 0).sum()))
+    # One family at a time: pairs never cross families, and memory stays per family.
+    for family in np.unique(families[families >= 0]):
+        in_family = families[all_items] == family
+        items, terms = all_items[in_family], all_terms[in_family]
+        hashes = _seeded_min_hashes(signature, items, terms)
+        codes = [_neighbours(items, terms, hashes, blocks[items], window, size)]
+        if (blocks[items] < 0).any():
+            # Items without a district meet the others: sorted again with blocks
+            # ignored, keeping only the pairs that involve such an item.
+            found = _neighbours(items, terms, hashes, np.zeros_like(items), window, size)
+            low, high = found // size, found % size
+            codes.append(found[(blocks[low] < 0) | (blocks[high] < 0)])
+        pairs = distinct(np.concatenate(codes))
+        rows, columns = _best_overlaps(signature, pairs // size, pairs % size, settings)
+        found_rows.append(rows)
+        found_columns.append(columns)
+        if progress:
+            progress(int((families == family).sum()))
+    if not found_rows:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return np.concatenate(found_rows), np.concatenate(found_columns)
 
 
 def _seeded_min_hashes(
@@ -88,26 +96,22 @@ def _neighbours(
     items: np.ndarray,
     terms: np.ndarray,
     hashes: np.ndarray,
-    families: np.ndarray,
     blocks: np.ndarray,
     window: int,
     size: int,
 ) -> np.ndarray:
-    """Pairs (coded low × size + high) of entries at most `window` apart in one run."""
-    order = np.lexsort((items, hashes, terms, blocks, families[items]))
+    """Pairs (coded low × size + high) of entries at most `window` apart in one run
+    (same block and term), entries sorted by block, term, min-hash and item."""
+    order = np.lexsort((items, hashes, terms, blocks))
     item, term, block = items[order], terms[order], blocks[order]
-    family = families[item]
     found = []
     for distance in range(1, window + 1):
-        same = (
-            (term[distance:] == term[:-distance])
-            & (block[distance:] == block[:-distance])
-            & (family[distance:] == family[:-distance])
-        )
+        same = (term[distance:] == term[:-distance]) & (block[distance:] == block[:-distance])
         first, second = item[:-distance][same], item[distance:][same]
         apart = first != second
         first, second = first[apart], second[apart]
-        found.append(np.minimum(first, second) * size + np.maximum(first, second))
+        low = np.minimum(first, second).astype(np.int64)
+        found.append(low * size + np.maximum(first, second))
     return distinct(np.concatenate(found))
 
 

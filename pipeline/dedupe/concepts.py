@@ -9,6 +9,7 @@ without diacritics and Ukrainian romanised in Polish spelling next to their Poli
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,13 +18,20 @@ import yaml
 
 from pipeline.errors import RekomendacjeError
 from pipeline.records import AnnotatedItem
-from pipeline.text import fold
 from pipeline.vocabulary import data_path
 
 CONCEPTS_FILE = "concepts.yaml"
 CONCEPT_PREFIX = "c:"
 DISTRICT_PREFIX = "d:"
+_COMBINING = re.compile(r"[\u0300-\u036f]")
 WORD = re.compile(r"[^\W_]+(?:[-'’ʼ+][^\W_]+)*\+?")
+
+
+def fold_romanised(text: str, romanisation: dict[int, str]) -> str:
+    """Lower-case text with Cyrillic romanised first, then Latin diacritics stripped."""
+    # Romanising before decomposing keeps "й" and "ї" whole (NFD would split them).
+    decomposed = unicodedata.normalize("NFD", text.lower().translate(romanisation))
+    return _COMBINING.sub("", decomposed).replace("ł", "l")
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,22 @@ class Lexicon:
     # Scope → concepts that together name it ("every" + "district"); a scope counts as
     # a district, so "a point in every district" is not merged with "a point in Wola".
     scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    memo: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+
+    def term(self, word: str) -> str | None:
+        """The term a lemma stands for: its concept id (prefixed), or the folded lemma;
+        None for a stop word or a single letter. Remembered per word."""
+        found = self.memo.get(word, "")
+        if found == "":
+            key = self.normalise(word)
+            concept = self.concept(key)
+            found = (
+                None
+                if len(key) < 2 or key in self.stop
+                else (CONCEPT_PREFIX + concept if concept else key)
+            )
+            self.memo[word] = found
+        return found
 
     def concept(self, key: str) -> str | None:
         """The concept of a folded lemma; also of an abbreviation or a lemma with an ending.
@@ -68,7 +92,7 @@ class Lexicon:
     def normalise(self, word: str) -> str:
         """Lower case, Latin diacritics removed, Cyrillic in Polish spelling, tags dropped."""
         # morfeusz2 lemmas may carry a homonym tag ("dorosły:S"); it is not part of the word.
-        return fold(word.split(":", 1)[0]).translate(self.romanisation)
+        return fold_romanised(word.split(":", 1)[0], self.romanisation)
 
 
 @cache
@@ -125,13 +149,7 @@ def item_terms(item: AnnotatedItem, lex: Lexicon) -> list[str]:
     text, so they still meet their twins written the same way.
     """
     words = item.annotation.lemmas or [match.group() for match in WORD.finditer(item.text)]
-    terms = []
-    for word in words:
-        key = lex.normalise(word)
-        if len(key) < 2 or key in lex.stop:
-            continue
-        concept = lex.concept(key)
-        terms.append(CONCEPT_PREFIX + concept if concept else key)
+    terms = [term for term in map(lex.term, words) if term]
     terms.extend(DISTRICT_PREFIX + district for district in item.annotation.districts)
     present = set(terms)
     terms.extend(

@@ -24,6 +24,7 @@ from pipeline.dedupe.concepts import (
 )
 from pipeline.dedupe.overrides import Overrides
 from pipeline.dedupe.similarity import similar_pairs, vectorise
+from pipeline.errors import RekomendacjeError
 from pipeline.records import AnnotatedItem, Cluster, ClusterLink
 
 
@@ -84,7 +85,7 @@ def cluster_items(
     ids = [item.id for item in ordered]
     if len(set(ids)) != len(ids):
         duplicates = sorted(item_id for item_id, count in Counter(ids).items() if count > 1)[:3]
-        raise ValueError(f"item ids must be unique; repeated: {', '.join(duplicates)}")
+        raise RekomendacjeError(f"item ids must be unique; repeated: {', '.join(duplicates)}")
     if not ordered:
         return []
     lex = lexicon()
@@ -124,9 +125,10 @@ def cluster_items(
     max_chars = int(settings["canonical_max_chars"])
     clusters = []
     for number, group in enumerate(groups):
-        chosen = group[
-            choose_canonical([ordered[i] for i in group], [terms[i] for i in group], max_chars)
-        ]
+        chosen = group[0]
+        if len(group) > 1:
+            members = [ordered[i] for i in group]
+            chosen = group[choose_canonical(members, [terms[i] for i in group], max_chars)]
         clusters.append(
             Cluster(
                 id=cluster_id(ids[chosen]),

@@ -33,16 +33,20 @@ def strongest_per_item(
     """Indices of the pairs among the `count` strongest of one of their items (of both
     when `mutual`).
 
-    Ties go to the lower item index, so the choice does not depend on the input order.
+    `strength` is any non-negative score. Equal strengths keep the order of the pairs
+    (sorted by item index), so the choice does not depend on the input order.
     """
-    ends = np.concatenate([rows, columns])
-    others = np.concatenate([columns, rows])
-    strengths = np.concatenate([strength, strength])
-    pairs = np.concatenate([np.arange(rows.size), np.arange(rows.size)])
-    order = np.lexsort((others, -strengths, ends))
+    ends = np.concatenate([rows, columns]).astype(np.int64)
+    # One 64-bit sort key: the item in the high half, the strength relative to the
+    # strongest (descending, in 2^-31 steps) in the low half.
+    relative = strength / max(float(strength.max(initial=0.0)), 1e-12)
+    weakness = np.round((1.0 - relative) * (2**31 - 1)).astype(np.int64)
+    keys = (ends << 32) | np.concatenate([weakness, weakness])
+    order = np.argsort(keys, kind="stable")
     sorted_ends = ends[order]
     rank = np.arange(order.size) - np.searchsorted(sorted_ends, sorted_ends, side="left")
-    chosen = np.sort(pairs[order[rank < count]])
+    pairs = order % rows.size
+    chosen = np.sort(pairs[rank < count])
     if not mutual:
         return distinct(chosen)
     # A pair chosen by both of its items appears twice.
