@@ -71,7 +71,8 @@ def assemble(
 
     corrections = load_corrections(notes_dir / CORRECTIONS_FILE)
     warnings += [
-        f"{notes_dir / CORRECTIONS_FILE}:{c.line}: no item {c.item_id} in the notes; correction not applied"
+        f"{notes_dir / CORRECTIONS_FILE}:{c.line}: no item {c.item_id} in the notes; "
+        "correction not applied"
         for c in unmatched(corrections, items)
     ]
     extra_training = training_examples(corrections, items)

@@ -19,5 +19,5 @@ def _fold_char(char: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower-case text with Polish (and other Latin) diacritics removed: "Białołęka" → "bialoleka"."""
+    """Lower-case text without Polish (and other Latin) diacritics: "Białołęka" → "bialoleka"."""
     return "".join(_fold_char(char) for char in text.lower())

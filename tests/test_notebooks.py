@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
 from pipeline.analysis import DATABASE_VARIABLE, PROJECT_ROOT
-from pipeline.build import build
 
 NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
-NOTES = PROJECT_ROOT / "notes"
 
 pytestmark = pytest.mark.notebooks
-
-
-@pytest.fixture(scope="session")
-def built_database(tmp_path_factory, pytestconfig) -> Path:
-    """The public database built once from notes/ for the whole test session.
-
-    The build cache lives in pytest's cache folder, so later sessions reuse the
-    annotations of unchanged items (the cache keys them by code and model version).
-    """
-    path = tmp_path_factory.mktemp("build") / "rekomendacje.db"
-    cache = pytestconfig.cache.mkdir("rekomendacje-build") / "build-cache.sqlite"
-    summary = build(NOTES, path, cache_path=cache)
-    assert summary.items > 0 and summary.partnerships > 0
-    return path
 
 
 def test_the_four_notebooks_exist():

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.annotate import Annotator
-from pipeline.dedupe import cluster_items
+from pipeline.dedupe.jsonl import clusters_of_records
 from pipeline.evaluation.annotation import score_annotations
 from pipeline.evaluation.clustering import score_clusters
 from pipeline.jsonl import read_records
 from pipeline.partnerships import find_partnerships
-from pipeline.records import AnnotatedItem, Annotation, Item
+from pipeline.records import Annotation, Item
 
 
 @dataclass
@@ -58,7 +58,13 @@ def score_partnerships(gold: Sequence[dict], annotations: Sequence[Annotation]) 
     """Share of gold partnership items that got a partnership record, and of those the
     share whose members' sectors are exactly the gold actors' sectors."""
     items = [
-        Item(id=record["id"], note_id=record.get("group") or "gold", position=i, text=record["text"], line=i)
+        Item(
+            id=record["id"],
+            note_id=record.get("group") or "gold",
+            position=i,
+            text=record["text"],
+            line=i,
+        )
         for i, record in enumerate(gold)
     ]
     found = {
@@ -72,7 +78,8 @@ def score_partnerships(gold: Sequence[dict], annotations: Sequence[Annotation]) 
     exact = [
         record
         for record in hits
-        if sorted({m.sector for m in found[record["id"]].members}) == sorted(record.get("sectors") or [])
+        if sorted({member.sector for member in found[record["id"]].members})
+        == sorted(record.get("sectors") or [])
     ]
     return {
         "gold_partnerships": len(expected),
@@ -90,13 +97,10 @@ def evaluate_gold(path: Path, annotator: Annotator | None = None) -> Evaluation:
         [record["text"] for record in gold],
         [record.get("kind_hint") or record.get("heading") for record in gold],
     )
-    clusters = cluster_items(
-        [
-            AnnotatedItem(record["id"], record["text"], annotation, record.get("group"))
-            for record, annotation in zip(gold, annotations, strict=True)
-        ]
+    # Gold labels are not given to the clusterer: it sees what annotate predicted.
+    predicted_clusters = clusters_of_records(
+        [{"id": r["id"], "text": r["text"], "group": r.get("group")} for r in gold], annotations
     )
-    predicted_clusters = {item_id: c.id for c in clusters for item_id in c.item_ids}
     gold_clusters = {record["id"]: record.get("cluster") or record["id"] for record in gold}
     return Evaluation(
         items=len(gold),
@@ -139,7 +143,8 @@ def format_report(evaluation: Evaluation) -> str:
         f"{clustering['bcubed_recall']:6.3f} {clustering['bcubed_f1']:6.3f}",
         f"  {'pairwise':<22} {clustering['pairwise_precision']:6.3f} "
         f"{clustering['pairwise_recall']:6.3f} {clustering['pairwise_f1']:6.3f}",
-        f"  gold clusters {clustering['gold_clusters']}, predicted {clustering['predicted_clusters']}",
+        f"  gold clusters {clustering['gold_clusters']}, "
+        f"predicted {clustering['predicted_clusters']}",
         "",
         f"partnerships: {evaluation.partnerships['gold_partnerships']} gold partnership items",
         "",
