@@ -69,7 +69,9 @@ def test_corrections_become_training_examples_and_stale_ones_are_listed(tmp_path
         "item_id,field,value\nn-1,kind,task\nn-1,themes,labour_market\ngone-1,kind,other\n",
     )
     corrections = load_corrections(path)
-    items = [Item(id="n-1", note_id="n", position=0, text="Do 15.06 PUP wyśle listę ofert.", line=3)]
+    items = [
+        Item(id="n-1", note_id="n", position=0, text="Do 15.06 PUP wyśle listę ofert.", line=3)
+    ]
     assert training_examples(corrections, items) == [
         ("Do 15.06 PUP wyśle listę ofert.", {"kind": "task", "themes": ["labour_market"]})
     ]

@@ -7,7 +7,9 @@ from pipeline.jsonl import read_records, write_records
 
 
 def test_records_round_trip_with_polish_letters():
-    source = io.StringIO('{"id": "a", "text": "Brakuje mieszkań"}\n\n{"id": "b", "text": "Житло"}\n')
+    source = io.StringIO(
+        '{"id": "a", "text": "Brakuje mieszkań"}\n\n{"id": "b", "text": "Житло"}\n'
+    )
     records = list(read_records(source, "in.jsonl"))
     assert [r["id"] for r in records] == ["a", "b"]
     target = io.StringIO()

@@ -25,9 +25,13 @@ def annotation(kind: str, actors: list[Actor], districts=()) -> Annotation:
 
 
 def test_agreed_cross_sector_partnership_becomes_a_record():
-    text = "UD Wola (lider) i Fundacja Ocalenie uzgodniły wspólny punkt informacyjny, UNHCR finansuje."
+    text = (
+        "UD Wola (lider) i Fundacja Ocalenie uzgodniły wspólny punkt informacyjny, UNHCR finansuje."
+    )
     items = [item(text)]
-    found = find_partnerships(items, {"n-1": annotation("partnership", [WOLA, OCALENIE, UNHCR], ["wola"])})
+    found = find_partnerships(
+        items, {"n-1": annotation("partnership", [WOLA, OCALENIE, UNHCR], ["wola"])}
+    )
     assert len(found) == 1
     partnership = found[0]
     assert partnership.id == "p-n-1"
@@ -41,7 +45,9 @@ def test_agreed_cross_sector_partnership_becomes_a_record():
 
 def test_running_cooperation_with_refugee_led_member_is_co_created():
     text = "Od marca Fundacja Ukraina i Fundacja Ocalenie współpracują przy kursach."
-    found = find_partnerships([item(text)], {"n-1": annotation("good_practice", [DIASPORA, OCALENIE])})
+    found = find_partnerships(
+        [item(text)], {"n-1": annotation("good_practice", [DIASPORA, OCALENIE])}
+    )
     assert found[0].status == "running"
     assert found[0].with_refugees
     assert found[0].scope == "city"
@@ -59,4 +65,6 @@ def test_items_that_are_not_cooperation_are_not_partnerships():
 def test_status_and_role_cues_without_diacritics_and_in_ukrainian():
     assert detect_status("UD i NGO ustalily wspolny dyzur", "partnership") == "agreed"
     assert detect_status("Пропонуємо спільний проєкт з ОПС", "partnership") == "proposed"
-    assert detect_role("Caritas finansuje paczki, OPS rozdaje", Actor("Caritas", "faith")) == "funder"
+    assert (
+        detect_role("Caritas finansuje paczki, OPS rozdaje", Actor("Caritas", "faith")) == "funder"
+    )
