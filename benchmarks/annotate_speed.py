@@ -53,11 +53,15 @@ def main(count: int) -> None:
     annotations = annotator.annotate(texts)
     annotate_rate = count / (time.perf_counter() - start)
 
-    print(f"items: {count:,} ({tokens:,} tokens), languages: "
-          f"{sorted({a.language for a in annotations})}")
+    print(
+        f"items: {count:,} ({tokens:,} tokens), languages: "
+        f"{sorted({a.language for a in annotations})}"
+    )
     print(f"tokenizer only (spacy.blank('pl')): {tokenizer_rate:,.0f} items/s")
     print(f"annotate:                           {annotate_rate:,.0f} items/s")
-    print(f"annotate / tokenizer:               {annotate_rate / tokenizer_rate:.1%} (target >= 20%)")
+    print(
+        f"annotate / tokenizer:               {annotate_rate / tokenizer_rate:.1%} (target >= 20%)"
+    )
     print(f"peak memory:                        {peak_memory_mb():,.0f} MB (target < 1,500 MB)")
 
 

@@ -45,6 +45,19 @@ class Timing:
     def close(self):
         pass
 
+caches = []
+open_cache = build_module.open_cache
+def recorded_cache(path):
+    context = open_cache(path)
+    class Recorder:
+        def __enter__(self):
+            caches.append(context.__enter__())
+            return caches[-1]
+        def __exit__(self, *exc):
+            return context.__exit__(*exc)
+    return Recorder()
+build_module.open_cache = recorded_cache
+
 write = build_module.write_databases
 def timed_write(*args, **kwargs):
     marks.append(("writing", time.perf_counter()))
@@ -52,6 +65,9 @@ def timed_write(*args, **kwargs):
 build_module.write_databases = timed_write
 
 notes, db, profile = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "1"
+if sys.argv[4] == "1":
+    import pipeline.cache
+    pipeline.cache.code_version = lambda: "pinned"
 profiler = cProfile.Profile() if profile else None
 started = time.perf_counter()
 if profiler:
@@ -69,14 +85,17 @@ if profiler:
     top = out.getvalue()
 print(json.dumps({"seconds": round(ended - started, 2), "notes": summary.notes,
                   "items": summary.items, "stages": stages, "profile": top,
+                  "cache_hits": caches[0].hits if caches else {},
+                  "cache_misses": caches[0].misses if caches else {},
                   "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
 """
 
 
-def run_build(notes: Path, db_path: Path, profile: bool = False) -> dict:
+def run_build(notes: Path, db_path: Path, profile: bool = False, pinned: bool = False) -> dict:
     """One build in a child process: its figures, with the child's own peak RSS in MB."""
+    flags = ["1" if profile else "0", "1" if pinned else "0"]
     completed = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(notes), str(db_path), "1" if profile else "0"],
+        [sys.executable, "-c", _CHILD, str(notes), str(db_path), *flags],
         capture_output=True, text=True, check=True, cwd=ROOT,
     )
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -111,6 +130,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", action="store_true",
                         help="profile the full build (slower) and print the top functions")
+    parser.add_argument("--pin-code-version", action="store_true",
+                        help="keep the cache valid while the pipeline's source is edited "
+                        "(a shared working tree); notes and data files still count")
     parser.add_argument("--bad-input", action="store_true",
                         help="only build the bad-input corpus (50 MB file, zip bomb, …)")
     arguments = parser.parse_args()
@@ -126,17 +148,19 @@ def main() -> None:
         notes = folder / "notes"
         write_corpus(notes, count, arguments.seed)
         db_path = folder / "db" / "rekomendacje.db"
-        full = run_build(notes, db_path, arguments.profile)
+        pinned = arguments.pin_code_version
+        full = run_build(notes, db_path, arguments.profile, pinned)
         edit_one_note(notes)
         started = time.perf_counter()
-        incremental = run_build(notes, db_path)
+        incremental = run_build(notes, db_path, pinned=pinned)
         incremental["wall"] = round(time.perf_counter() - started, 2)
         results.append((count, full, incremental))
         print(f"{count} notes, {full['items']} items: full {full['seconds']} s "
               f"(peak {full['peak_mb']} MB), stages {full['stages']}")
         print(f"  incremental after one note changed: {incremental['seconds']} s "
               f"= {100 * incremental['seconds'] / full['seconds']:.1f} % of full, "
-              f"stages {incremental['stages']}")
+              f"stages {incremental['stages']}, cache hits {incremental['cache_hits']}, "
+              f"misses {incremental['cache_misses']}")
         if full["profile"]:
             print(full["profile"])
     print()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from itertools import islice
 
@@ -71,16 +72,18 @@ class Annotator:
 
     def _train(self, examples: list[dict]) -> None:
         hints = [example.get("kind_hint") or example.get("heading") for example in examples]
-        docs = self._process([example["text"] for example in examples], hints, classify=False)
+        texts = [example["text"] for example in examples]
         rows: list[Features] = []
         kinds: list[str] = []
         themes: list[list[str]] = []
-        for example, doc in zip(examples, docs):
+        for index, doc in self._process(texts, hints, classify=False):
+            example = examples[index]
             if "kind" not in example or "themes" not in example:
                 continue
-            variants = [features_of(doc)]
-            if self.model.settings["train_without_hint"] and doc._.kind_hint:
-                variants.append(Features(**{**features_of(doc).__dict__, "hint": None}))
+            features = features_of(doc)
+            variants = [features]
+            if self.model.settings["train_without_hint"] and features.hint:
+                variants.append(replace(features, hint=None))
             for row in variants:
                 rows.append(row)
                 kinds.append(example["kind"])
@@ -93,30 +96,38 @@ class Annotator:
         hints: Sequence[str | None],
         classify: bool = True,
         progress: Callable[[int], None] | None = None,
-    ) -> list[Doc]:
-        """Docs for the texts, each through its language's pipeline, in input order."""
+    ) -> Iterator[tuple[int, Doc]]:
+        """(input index, doc) for each text, through its language's pipeline.
+
+        Texts are grouped by language, so the order is by language, then by input; docs
+        are made and processed lazily, in batches, so memory stays flat.
+        """
         batch_size = self.settings.get("batch_size", 256)
         by_language: dict[str, list[int]] = {}
         detected = [detect_language(text) for text in texts]
         for index, language in enumerate(detected):
-            pipeline_language = language if language in SUPPORTED_LANGUAGES else _script_language(language)
+            pipeline_language = (
+                language if language in SUPPORTED_LANGUAGES else _script_language(language)
+            )
             by_language.setdefault(pipeline_language, []).append(index)
-        docs: list[Doc | None] = [None] * len(texts)
         disable = [] if classify else [CLASSIFIER]
         for language, indices in by_language.items():
             nlp = self.pipelines[language]
-            prepared = []
-            for index in indices:
-                doc = nlp.make_doc(texts[index])
-                extension = doc._
-                extension.language = detected[index]
-                extension.kind_hint = _hint(hints[index])
-                prepared.append(doc)
-            for index, doc in zip(indices, nlp.pipe(prepared, batch_size=batch_size, disable=disable)):
-                docs[index] = doc
+
+            def prepared(nlp=nlp, indices=indices) -> Iterator[Doc]:
+                for index in indices:
+                    doc = nlp.make_doc(texts[index])
+                    doc.user_data["text"] = texts[index]  # spaCy's doc.text rebuilds it
+                    extension = doc._
+                    extension.language = detected[index]
+                    extension.kind_hint = _hint(hints[index])
+                    yield doc
+
+            processed = nlp.pipe(prepared(), batch_size=batch_size, disable=disable)
+            for index, doc in zip(indices, processed, strict=True):
+                yield index, doc
                 if progress:
                     progress(1)
-        return docs  # type: ignore[return-value]
 
     def annotate(
         self,
@@ -126,7 +137,10 @@ class Annotator:
     ) -> list[Annotation]:
         """One Annotation per text, same order. kind_hints: kind codes or headings, or None."""
         hints = list(kind_hints) if kind_hints is not None else [None] * len(texts)
-        return [self._annotation(doc) for doc in self._process(texts, hints, True, progress)]
+        annotations: list[Annotation | None] = [None] * len(texts)
+        for index, doc in self._process(texts, hints, True, progress):
+            annotations[index] = self._annotation(doc)
+        return annotations  # type: ignore[return-value]
 
     def _annotation(self, doc: Doc) -> Annotation:
         classifier_settings = self.settings[CLASSIFIER_SETTINGS]
@@ -212,5 +226,5 @@ def annotate_records(records: Iterable[dict], annotator: Annotator | None = None
     while chunk := list(islice(iterator, chunk_size)):
         hints = [record.get("kind_hint") or record.get("heading") for record in chunk]
         annotations = annotator.annotate([record["text"] for record in chunk], hints)
-        for record, annotation in zip(chunk, annotations):
+        for record, annotation in zip(chunk, annotations, strict=True):
             yield {**record, **annotation_fields(annotation)}

@@ -21,15 +21,33 @@ from pipeline.dedupe import cluster_items, load_overrides
 from pipeline.errors import RekomendacjeError
 from pipeline.ingest import read_notes
 from pipeline.lock import build_lock
-from pipeline.organizations import build_registry
+from pipeline.organizations import build_registry, resolve_organization
 from pipeline.partnerships import find_partnerships
 from pipeline.progress import Progress, Silent
 from pipeline.publish import write_databases
-from pipeline.records import AnnotatedItem, IngestError, KnowledgeBase
+from pipeline.records import (
+    AnnotatedItem,
+    IngestError,
+    KnowledgeBase,
+    Organization,
+)
+from pipeline.registrations import read_registration_exports, registration_organizations
 
 CORRECTIONS_FILE = "corrections.csv"
 OVERRIDES_FILE = "dedupe-overrides.csv"
 ALIASES_FILE = "aliases.csv"
+REGISTRATIONS_FOLDER = "registrations"
+def with_registered(
+    organizations: list[Organization], registered: list[Organization]
+) -> list[Organization]:
+    """The registry plus registrants' organisations that no registry row already stands for."""
+    known = {organization.id for organization in organizations}
+    new = [
+        organization
+        for organization in registered
+        if organization.id not in known and resolve_organization(organization.name) is None
+    ]
+    return sorted(organizations + new, key=lambda organization: organization.id)
 
 
 @dataclass
@@ -99,7 +117,14 @@ def assemble(
         annotated, load_overrides(notes_dir / OVERRIDES_FILE), progress=advance
     )
 
-    organizations = build_registry(annotations.values(), notes_dir / ALIASES_FILE)
+    registrations, registration_errors, registration_warnings = read_registration_exports(
+        notes_dir / REGISTRATIONS_FOLDER
+    )
+    warnings += registration_warnings
+    organizations = with_registered(
+        build_registry(annotations.values(), notes_dir / ALIASES_FILE),
+        registration_organizations(registrations),
+    )
     knowledge_base = KnowledgeBase(
         notes=[doc.note for doc in ingested.documents],
         items=items,
@@ -107,8 +132,9 @@ def assemble(
         clusters=clusters,
         organizations=organizations,
         partnerships=find_partnerships(items, annotations),
-        ingest_errors=ingested.errors,
+        ingest_errors=ingested.errors + registration_errors,
         skipped_lines=skipped,
+        registrations=registrations,
     )
     return knowledge_base, warnings
 

@@ -18,10 +18,10 @@ import morfeusz2
 import pymorphy3
 
 from pipeline.config import section
+from pipeline.errors import RekomendacjeError
 from pipeline.nlp.districts import DistrictMention, find_districts
 from pipeline.nlp.phrases import PhraseIndex
 from pipeline.nlp.text import WORD, fold, is_capitalised, words
-from pipeline.errors import RekomendacjeError
 from pipeline.records import Annotation, Organization
 from pipeline.vocabulary import codes, data_path
 
@@ -73,7 +73,9 @@ class _Inflector:
             return forms
         for interpretation in self.analyser.analyse(word):
             if interpretation[2][2] != "ign":
-                forms.update(fold(form[0]) for form in self.generator.generate(interpretation[2][1]))
+                forms.update(
+                    fold(form[0]) for form in self.generator.generate(interpretation[2][1])
+                )
         return forms
 
 
@@ -161,7 +163,9 @@ def find_organizations(
                 organization_id = child
                 break
         start, end = spans[match.start][0], spans[match.end - 1][1]
-        mentions.setdefault(organization_id, OrganizationMention(organization_id, start, end, text[start:end]))
+        mentions.setdefault(
+            organization_id, OrganizationMention(organization_id, start, end, text[start:end])
+        )
     return sorted(mentions.values(), key=lambda mention: mention.start)
 
 
@@ -195,17 +199,27 @@ def load_aliases(path: Path) -> list[Organization]:
     rows: dict[str, Organization] = {}
     with path.open(encoding="utf-8-sig") as handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
-            alias, name, sector = (row.get(key, "").strip() for key in ("alias", "organization", "sector"))
+            alias, name, sector = (
+                row.get(key, "").strip() for key in ("alias", "organization", "sector")
+            )
             if not alias or not name:
                 continue
             if sector not in codes("sectors"):
                 raise RekomendacjeError(
-                    f"unknown sector {sector!r}: use one of {', '.join(codes('sectors'))}", str(path), line
+                    f"unknown sector {sector!r}: use one of {', '.join(codes('sectors'))}",
+                    str(path),
+                    line,
                 )
             resolved = resolve_organization(name)
-            base = resolved or rows.get(slugify(name)) or Organization(slugify(name), name, sector, source="alias-file")
+            base = (
+                resolved
+                or rows.get(slugify(name))
+                or Organization(slugify(name), name, sector, source="alias-file")
+            )
             rows[base.id] = replace(base, aliases=(*base.aliases, alias))
-    return [row for row in rows.values() if row.id not in known or row.aliases != known[row.id].aliases]
+    return [
+        row for row in rows.values() if row.id not in known or row.aliases != known[row.id].aliases
+    ]
 
 
 def build_registry(annotations: Iterable[Annotation], aliases_path: Path) -> list[Organization]:

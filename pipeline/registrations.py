@@ -361,3 +361,23 @@ def registration_organizations(registrations: Iterable[Registration]) -> list[Or
         for key in sorted(spellings)
         if key in sectors
     ]
+
+
+def read_registration_exports(
+    folder: Path,
+) -> tuple[list[Registration], list[IngestError], list[str]]:
+    """Every form export (*.csv) in a folder: the rows, the files that could not be read
+    (as ingest errors, paths relative to the notes folder above it), and the warnings."""
+    registrations: list[Registration] = []
+    errors: list[IngestError] = []
+    warnings: list[str] = []
+    for path in sorted(folder.glob("*.csv")):
+        relative = path.relative_to(folder.parent).as_posix()
+        try:
+            export = read_registrations(path)
+        except RekomendacjeError as error:
+            errors.append(IngestError(relative, error.message, error.line))
+            continue
+        registrations.extend(export.rows)
+        warnings += [f"{relative}:{w.line}: {w.message}" for w in export.warnings]
+    return registrations, errors, warnings

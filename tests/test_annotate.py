@@ -44,7 +44,9 @@ def test_non_partnership_has_no_partnership_type(annotator):
 
 
 def test_logistics_are_other_with_theme_other(annotator):
-    [annotation] = annotator.annotate(["Kolejne spotkanie: 20 września, godz. 10:00, sala konferencyjna UD."])
+    [annotation] = annotator.annotate(
+        ["Kolejne spotkanie: 20 września, godz. 10:00, sala konferencyjna UD."]
+    )
     assert annotation.kind == "other"
     assert annotation.themes == ["other"]
     assert annotation.actors == []
@@ -64,13 +66,20 @@ def test_themes_are_never_empty(annotator):
 
 def test_annotate_records_passes_fields_through(annotator):
     records = [
-        {"id": "a", "text": "Wspólnie z UNHCR i UD Wola uruchomimy punkt informacyjny.", "heading": "Partnerstwa", "extra": 1},
+        {
+            "id": "a",
+            "text": "Wspólnie z UNHCR i UD Wola uruchomimy punkt informacyjny.",
+            "heading": "Partnerstwa",
+            "extra": 1,
+        },
         {"id": "b", "text": "Lack of childcare places in Bialoleka", "kind_hint": "problem"},
     ]
     out = list(annotate_records(records, annotator))
     assert [r["id"] for r in out] == ["a", "b"]
     assert out[0]["extra"] == 1
-    assert {"name": "UNHCR", "sector": "international", "organization_id": "unhcr-polska"} in out[0]["actors"]
+    assert {"name": "UNHCR", "sector": "international", "organization_id": "unhcr-polska"} in out[
+        0
+    ]["actors"]
     assert out[0]["sectors"] == ["international", "local_government"]
     assert out[0]["partnership_type"] == "international+local_government"
     assert out[1]["language"] == "en" and out[1]["districts"] == ["bialoleka"]
@@ -85,11 +94,23 @@ def test_extra_training_changes_the_model_key():
 
 def test_score_annotations():
     gold = [
-        {"themes": ["basic_needs"], "kind": "problem", "sectors": ["ngo"], "districts": ["wola"], "language": "pl"},
+        {
+            "themes": ["basic_needs"],
+            "kind": "problem",
+            "sectors": ["ngo"],
+            "districts": ["wola"],
+            "language": "pl",
+        },
         {"themes": ["other"], "kind": "other", "sectors": [], "districts": [], "language": "en"},
     ]
     predicted = [
-        Annotation("pl", "problem", ["basic_needs", "networking_systemic"], sectors=["ngo"], districts=["wola"]),
+        Annotation(
+            "pl",
+            "problem",
+            ["basic_needs", "networking_systemic"],
+            sectors=["ngo"],
+            districts=["wola"],
+        ),
         Annotation("pl", "other", ["other"]),
     ]
     report = score_annotations(gold, predicted)

@@ -16,7 +16,9 @@ def actors(pipelines, text: str, language: str = "pl") -> list[tuple[str, str, s
 
 
 def test_registry_and_generic_actors_in_order(pipelines):
-    assert actors(pipelines, "UD Zoliborz + kawiarnia + Fundacja Ocalenie - staze dla kobiet z UA") == [
+    assert actors(
+        pipelines, "UD Zoliborz + kawiarnia + Fundacja Ocalenie - staze dla kobiet z UA"
+    ) == [
         ("UD Zoliborz", "local_government", "urzad-dzielnicy-zoliborz", False),
         ("kawiarnia", "business", None, True),
         ("Fundacja Ocalenie", "ngo", "fundacja-ocalenie", False),
@@ -63,5 +65,7 @@ def test_ukrainian_generic_actors(pipelines):
 
 
 def test_venue_of_a_meeting_is_marked(pipelines):
-    doc = pipelines["pl"]("Kolejne spotkanie: sala konferencyjna UD", disable=["kind_theme_classifier"])
+    doc = pipelines["pl"](
+        "Kolejne spotkanie: sala konferencyjna UD", disable=["kind_theme_classifier"]
+    )
     assert doc._.venue_actors == [0]

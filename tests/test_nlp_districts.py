@@ -1,4 +1,4 @@
-"""District detection: inflected forms, adjectives, no diacritics, Ukrainian, English, false hits."""
+"""Districts: inflected forms, adjectives, no diacritics, Ukrainian, English, false hits."""
 
 import pytest
 

@@ -4,12 +4,22 @@ from pipeline.nlp.lemmas import content_lemmas, lemma_pipeline, lemmas_of
 
 
 def test_polish_inflected_forms_give_dictionary_forms():
-    assert lemmas_of("Brakuje mieszkań w szkołach", "pl") == ["brakować", "mieszkanie", "w", "szkoła"]
+    assert lemmas_of("Brakuje mieszkań w szkołach", "pl") == [
+        "brakować",
+        "mieszkanie",
+        "w",
+        "szkoła",
+    ]
 
 
 def test_polish_without_diacritics_is_restored():
     assert lemmas_of("brak opieki nad dziecmi, nastepne kroki", "pl") == [
-        "brak", "opieka", "nad", "dziecko", "następny", "krok",
+        "brak",
+        "opieka",
+        "nad",
+        "dziecko",
+        "następny",
+        "krok",
     ]
 
 

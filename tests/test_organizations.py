@@ -34,9 +34,15 @@ def test_registry_has_reference_rows_and_one_office_per_district():
         ("w Urzędzie Dzielnicy Bielany", ["urzad-dzielnicy-bielany"]),
         ("targi (UD Mokotow + UP)", ["urzad-dzielnicy-mokotow", "urzad-pracy-m-st-warszawy"]),
         ("PAH i Polskiej Akcji Humanitarnej", ["polska-akcja-humanitarna-pah"]),
-        ("nostryfikacja -> MEN + MNiSW", ["ministerstwo-edukacji-i-nauki", "ministerstwo-nauki-i-szkolnictwa-wyzszego"]),
+        (
+            "nostryfikacja -> MEN + MNiSW",
+            ["ministerstwo-edukacji-i-nauki", "ministerstwo-nauki-i-szkolnictwa-wyzszego"],
+        ),
         ("Український дім проводить зустрічі", ["ukrainski-dom-fundacja-nasz-wybor"]),
-        ("Our Choice Foundation and SWPS University", ["ukrainski-dom-fundacja-nasz-wybor", "uniwersytet-swps"]),
+        (
+            "Our Choice Foundation and SWPS University",
+            ["ukrainski-dom-fundacja-nasz-wybor", "uniwersytet-swps"],
+        ),
     ],
 )
 def test_find_organizations(text, expected):
@@ -66,7 +72,9 @@ def test_aliases_file_adds_names(tmp_path: Path):
     rows = {row.id: row for row in load_aliases(path)}
     assert "FDDS Warszawa" in rows["fundacja-dajemy-dzieciom-sile"].aliases
     assert rows["klub-mam-z-ursusa"].sector == "grassroots"
-    assert {"klub-mam-z-ursusa", "urzad-dzielnicy-wola"} <= {row.id for row in build_registry([], path)}
+    assert {"klub-mam-z-ursusa", "urzad-dzielnicy-wola"} <= {
+        row.id for row in build_registry([], path)
+    }
 
 
 def test_aliases_file_with_unknown_sector_is_an_error(tmp_path: Path):

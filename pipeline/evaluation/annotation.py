@@ -28,9 +28,9 @@ def _field_scores(gold: list[set[str]], predicted: list[set[str]]) -> dict:
     per_label = {}
     total = {"tp": 0, "fp": 0, "fn": 0}
     for label in labels:
-        tp = sum(1 for g, p in zip(gold, predicted) if label in g and label in p)
-        fp = sum(1 for g, p in zip(gold, predicted) if label not in g and label in p)
-        fn = sum(1 for g, p in zip(gold, predicted) if label in g and label not in p)
+        tp = sum(1 for g, p in zip(gold, predicted, strict=True) if label in g and label in p)
+        fp = sum(1 for g, p in zip(gold, predicted, strict=True) if label not in g and label in p)
+        fn = sum(1 for g, p in zip(gold, predicted, strict=True) if label in g and label not in p)
         per_label[label] = {**_prf(tp, fp, fn), "support": tp + fn}
         total["tp"] += tp
         total["fp"] += fp
@@ -43,7 +43,9 @@ def _field_scores(gold: list[set[str]], predicted: list[set[str]]) -> dict:
             key: round(sum(s[key] for s in scored) / len(scored), 4) if scored else 0.0
             for key in ("precision", "recall", "f1")
         },
-        "exact": round(sum(g == p for g, p in zip(gold, predicted)) / len(gold), 4) if gold else 0.0,
+        "exact": round(sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold), 4)
+        if gold
+        else 0.0,
     }
 
 
@@ -81,11 +83,16 @@ def format_report(report: dict) -> str:
         lines.append(f"{field:<24} {'P':>6} {'R':>6} {'F1':>6} {'n':>5}")
         for label, s in scores["labels"].items():
             lines.append(
-                f"  {label:<22} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} {s['support']:5d}"
+                f"  {label:<22} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f}"
+                f" {s['support']:5d}"
             )
         micro, macro = scores["micro"], scores["macro"]
-        lines.append(f"  {'micro':<22} {micro['precision']:6.3f} {micro['recall']:6.3f} {micro['f1']:6.3f}")
-        lines.append(f"  {'macro':<22} {macro['precision']:6.3f} {macro['recall']:6.3f} {macro['f1']:6.3f}")
+        lines.append(
+            f"  {'micro':<22} {micro['precision']:6.3f} {micro['recall']:6.3f} {micro['f1']:6.3f}"
+        )
+        lines.append(
+            f"  {'macro':<22} {macro['precision']:6.3f} {macro['recall']:6.3f} {macro['f1']:6.3f}"
+        )
         lines.append(f"  {'exact match':<22} {scores['exact']:6.3f}")
     return "\n".join(lines)
 

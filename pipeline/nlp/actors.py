@@ -80,7 +80,9 @@ def _is_not_actor(
     doc: Doc, start: int, end: int, generic: GenericActor, language: str, context: ActorContext
 ) -> bool:
     """A location ("w mieście") or an English noun modifier ("school staff"), not an actor."""
-    if generic.place and context.place_after.intersection(_words_before(text_of(doc), doc[start].idx)):
+    if generic.place and context.place_after.intersection(
+        _words_before(text_of(doc), doc[start].idx)
+    ):
         return True
     if language == "en" and end - start == 1 and end < len(doc):
         head, following = doc[start], doc[end]
@@ -90,7 +92,7 @@ def _is_not_actor(
 
 
 def _refugee_qualified(keys: list[str], start: int, end: int, context: ActorContext) -> bool:
-    """"ukraińskie nauczycielki", "wolontariuszki z Ukrainy": qualified as Ukrainian."""
+    """ "ukraińskie nauczycielki", "wolontariuszki z Ukrainy": qualified as Ukrainian."""
     window = keys[max(0, start - 1) : end + 2]
     offset = min(start, 1)
     return any(

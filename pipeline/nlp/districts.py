@@ -15,7 +15,7 @@ from pipeline.nlp.text import WORD, fold, is_capitalised, text_of, word_keys, wo
 from pipeline.vocabulary import data_path
 
 # Punctuation after which a capital letter says nothing: a new sentence or list entry.
-_SENTENCE_BREAK = set(".!?:;\n•*>-–—()[]\"„”«»")
+_SENTENCE_BREAK = set('.!?:;\n•*>-–—()[]"„”«»')
 
 for _name in ("districts", "district_mentions"):
     if not Doc.has_extension(_name):

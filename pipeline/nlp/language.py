@@ -8,7 +8,6 @@ from functools import cache
 import yaml
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.pl.stop_words import STOP_WORDS as POLISH_STOP_WORDS
-
 from spacy.tokens import Doc
 
 from pipeline.config import section
@@ -34,9 +33,7 @@ class LanguageMarkers:
 @cache
 def markers() -> LanguageMarkers:
     """The detector's evidence, read once."""
-    raw = yaml.safe_load(
-        data_path("lexicon/language-markers.yaml").read_text(encoding="utf-8")
-    )
+    raw = yaml.safe_load(data_path("lexicon/language-markers.yaml").read_text(encoding="utf-8"))
     polish = {fold(word) for word in POLISH_STOP_WORDS} | set(raw["words"]["pl"])
     english = set(ENGLISH_STOP_WORDS) | set(raw["words"]["en"])
     # Words both languages share ("a", "to", "no") say nothing.
@@ -56,7 +53,8 @@ def detect_language(text: str) -> str:
     Cyrillic text is Ukrainian unless it has more Russian-only letters than
     Ukrainian-only ones. For Latin text, words with Polish letters, Polish and English
     stop words and typical letter pairs are counted, so flipchart Polish without
-    diacritics stays Polish and English naming "Praga-Południe" stays English. Undecidable text is Polish, the notes' language.
+    diacritics stays Polish and English naming "Praga-Południe" stays English.
+    Undecidable text is Polish, the notes' language.
     """
     settings = section("annotate").get("language", {})
     evidence = markers()

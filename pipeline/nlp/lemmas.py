@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from functools import cache
 
 import morfeusz2
+import numpy
 import pymorphy3
 import spacy
 import yaml
+from spacy.attrs import LEMMA, ORTH
 from spacy.language import Language
 from spacy.lookups import Table, load_lookups
 from spacy.tokens import Doc
@@ -31,6 +33,24 @@ SUPPORTED_LANGUAGES = ("pl", "uk", "en")
 for _name in ("forms", "lemmas"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """The tokens' texts, read from the doc's arrays (creating Token objects is slow)."""
+    strings = doc.vocab.strings
+    return [strings[orth] for orth in doc.to_array(ORTH).tolist()]
+
+
+def set_lemmas(doc: Doc, forms: list[str], lemmas: list[str]) -> Doc:
+    """Store the lemmas as `token.lemma_` (in one array write) and on `doc._`."""
+    if lemmas:
+        strings = doc.vocab.strings
+        doc.from_array(
+            [LEMMA], numpy.array([[strings.add(lemma)] for lemma in lemmas], dtype="uint64")
+        )
+    extension = doc._
+    extension.forms, extension.lemmas = forms, lemmas
+    return doc
 
 
 @cache
@@ -76,7 +96,9 @@ class PolishLemmatizer:
         self.pos_rank = {pos: rank for rank, pos in enumerate(settings["pos_priority"])}
         self.verbal_pos = frozenset(settings["verbal_pos"])
         self.verbal_context = frozenset(settings["verbal_context"])
-        self.proper = {qualifier: rank for rank, qualifier in enumerate(settings["proper_qualifiers"])}
+        self.proper = {
+            qualifier: rank for rank, qualifier in enumerate(settings["proper_qualifiers"])
+        }
         self.acronym_length = settings["acronym_length"]
         self.restored: dict[str, str] = {}
         self.cache: dict[tuple[str, bool, bool], str] = {}
@@ -100,22 +122,20 @@ class PolishLemmatizer:
         self.cache.clear()
 
     def __call__(self, doc: Doc) -> Doc:
+        texts = token_texts(doc)
         previous = ""
         forms, lemmas = [], []
-        for token in doc:
-            text = token.text
-            proper = token.i > 0 and is_capitalised(text)
+        for position, text in enumerate(texts):
+            proper = position > 0 and is_capitalised(text)
             verbal = previous in self.verbal_context
             key = (text, proper, verbal)
             lemma = self.cache.get(key)
             if lemma is None:
                 lemma = self.cache[key] = self.lemmatize(text, proper, verbal)
-            token.lemma_ = lemma
             previous = text.lower()
             forms.append(previous)
             lemmas.append(lemma)
-        doc._.forms, doc._.lemmas = forms, lemmas
-        return doc
+        return set_lemmas(doc, forms, lemmas)
 
     def lemmatize(self, text: str, proper: bool, verbal: bool) -> str:
         """The lower-case lemma of one form; the form itself when nothing is known."""
@@ -159,20 +179,17 @@ class UkrainianLemmatizer:
         self.cache: dict[str, str] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        forms, lemmas = [], []
-        for token in doc:
-            form = token.lower_
+        forms = [text.lower() for text in token_texts(doc)]
+        lemmas = []
+        for form in forms:
             lemma = self.cache.get(form)
             if lemma is None:
                 lemma = form
                 if WORD.fullmatch(form):
                     lemma = self.analyser.parse(form)[0].normal_form
                 self.cache[form] = lemma
-            token.lemma_ = lemma
-            forms.append(form)
             lemmas.append(lemma)
-        doc._.forms, doc._.lemmas = forms, lemmas
-        return doc
+        return set_lemmas(doc, forms, lemmas)
 
 
 class EnglishLemmatizer:
@@ -192,17 +209,14 @@ class EnglishLemmatizer:
         self.cache.clear()
 
     def __call__(self, doc: Doc) -> Doc:
-        forms, lemmas = [], []
-        for token in doc:
-            form = token.lower_
+        forms = [text.lower() for text in token_texts(doc)]
+        lemmas = []
+        for form in forms:
             lemma = self.cache.get(form)
             if lemma is None:
                 lemma = self.cache[form] = self.table.get(form, form) if self.table else form
-            token.lemma_ = lemma
-            forms.append(form)
             lemmas.append(lemma)
-        doc._.forms, doc._.lemmas = forms, lemmas
-        return doc
+        return set_lemmas(doc, forms, lemmas)
 
 
 @Language.factory("english_lemmatizer")
@@ -246,7 +260,7 @@ def content_lemmas(doc: Doc, language: str) -> list[str]:
     stops = stop_words(language)
     return [
         lemma
-        for form, lemma in zip(doc._.forms, doc._.lemmas)
+        for form, lemma in zip(doc._.forms, doc._.lemmas, strict=True)
         if form.isalpha() and len(form) > 1 and form not in stops and lemma not in stops
     ]
 

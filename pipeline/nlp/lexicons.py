@@ -51,9 +51,8 @@ def label_index(name: str, language: str) -> PhraseIndex:
 
 @cache
 def kind_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(kind, compiled pattern) from lexicon/kind-patterns.yaml."""
+    """(kind, one pattern joining that kind's patterns) from lexicon/kind-patterns.yaml."""
     return tuple(
-        (kind, re.compile(pattern))
+        (kind, re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.MULTILINE))
         for kind, patterns in read_yaml("lexicon/kind-patterns.yaml").items()
-        for pattern in patterns
     )

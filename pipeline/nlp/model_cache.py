@@ -25,12 +25,11 @@ _DATA_FILES = ("lexicon", "generic-actors.yaml", "organizations.csv", "districts
 def _files(root) -> list:
     if root.is_file():
         return [root]
-    return sorted(
-        (child for child in _walk(root) if child.is_file()), key=lambda child: str(child)
-    )
+    return sorted((child for child in _walk(root) if child.is_file()), key=lambda child: str(child))
 
 
 def _walk(folder):
+    """Every file under a folder (resources.files gives no rglob)."""
     for child in folder.iterdir():
         if child.is_dir():
             yield from _walk(child)
@@ -42,7 +41,8 @@ def model_key(extra_training: Sequence[tuple[str, dict]]) -> str:
     """sha256 of the training data, settings, vocabulary and annotation code."""
     digest = hashlib.sha256()
     roots = [data_path("training"), *(data_path(name) for name in _DATA_FILES)]
-    roots.append(Path(__file__).parent)
+    # The annotation code: this package and the stage module that assembles the training.
+    roots += [Path(__file__).parent, Path(__file__).parents[1] / "annotate.py"]
     for root in roots:
         if not (root.is_file() or root.is_dir()):
             continue

@@ -27,7 +27,9 @@ class PhraseIndex:
 
     def add(self, slots: Sequence[frozenset[str] | set[str] | str], value: Hashable) -> None:
         """Register a phrase: one set of accepted keys (or one key) per word."""
-        normalised = tuple(frozenset([slot]) if isinstance(slot, str) else frozenset(slot) for slot in slots)
+        normalised = tuple(
+            frozenset([slot]) if isinstance(slot, str) else frozenset(slot) for slot in slots
+        )
         if not normalised:
             return
         entry = (normalised[1:], value)
@@ -38,23 +40,29 @@ class PhraseIndex:
 
     def find(self, keys: Sequence[str], longest: bool = False) -> list[PhraseMatch]:
         """Every phrase occurring in keys; with longest, only the longest non-overlapping ones."""
+        # Only positions whose key starts some phrase are tried; finding them is a set
+        # intersection, far cheaper than a dictionary look-up per key.
+        starts = self.by_first.keys() & set(keys)
+        if not starts:
+            return []
         matches: list[PhraseMatch] = []
-        position = 0
-        while position < len(keys):
+        covered_until = 0
+        for position, key in enumerate(keys):
+            if key not in starts or (longest and position < covered_until):
+                continue
             found = [
                 PhraseMatch(position, position + 1 + len(rest), value)
-                for rest, value in self.by_first.get(keys[position], ())
+                for rest, value in self.by_first[key]
                 if all(
                     position + 1 + offset < len(keys) and keys[position + 1 + offset] in slot
                     for offset, slot in enumerate(rest)
                 )
             ]
             if longest and found:
-                best = max(found, key=lambda match: match.end)
-                matches.extend(match for match in found if match.end == best.end)
-                position = best.end
-                continue
-            matches.extend(found)
-            position += 1
+                best = max(match.end for match in found)
+                matches.extend(match for match in found if match.end == best)
+                covered_until = best
+            else:
+                matches.extend(found)
         # Two phrases of one value may cover the same words (a name and a listed form).
         return list(dict.fromkeys(matches))

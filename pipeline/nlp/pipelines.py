@@ -1,4 +1,4 @@
-"""The annotation pipelines: one `spacy.blank` pipeline per language with the project's components."""
+"""The annotation pipelines: one `spacy.blank` pipeline per language, with our components."""
 
 from __future__ import annotations
 

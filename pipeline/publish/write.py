@@ -18,6 +18,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from pipeline.publish.internal import write_internal_tables
 from pipeline.publish.redact import redact
 from pipeline.publish.schema import ensure_schema
 from pipeline.publish.search import search_lemmas
@@ -110,6 +111,8 @@ class _Writer:
             {"note_id": s.note_id, "line": s.line, "text": self.text(s.text), "reason": s.reason}
             for s in sorted(self.kb.skipped_lines, key=lambda s: (s.note_id, s.line, s.text))
         )
+        if not self.public:
+            write_internal_tables(db, self.kb)
 
     def write_vocabulary(self, db: sqlite_utils.Database) -> None:
         for table in ("kinds", "themes", "sectors", "languages"):
