@@ -27,7 +27,7 @@ import yaml
 
 from pipeline.errors import RekomendacjeError
 from pipeline.ids import slugify
-from pipeline.records import Organization, Registration
+from pipeline.records import IngestError, Organization, Registration
 from pipeline.text import fold
 from pipeline.vocabulary import data_path, districts
 
