@@ -13,15 +13,11 @@ NOTES = PROJECT_ROOT / "notes"
 
 
 @pytest.fixture(scope="session")
-def sample_build(tmp_path_factory, pytestconfig) -> tuple[Path, BuildSummary]:
-    """The databases built once from notes/ for the whole test session, and the summary.
-
-    The build cache lives in pytest's cache folder, so later sessions reuse the
-    annotations of unchanged items (the cache keys them by code and model version).
-    """
-    path = tmp_path_factory.mktemp("build") / "rekomendacje.db"
-    cache = pytestconfig.cache.mkdir("rekomendacje-build") / "build-cache.sqlite"
-    summary = build(NOTES, path, cache_path=cache)
+def sample_build(tmp_path_factory) -> tuple[Path, BuildSummary]:
+    """The databases built once from notes/ for the whole test session, and the summary."""
+    folder = tmp_path_factory.mktemp("build")
+    path = folder / "rekomendacje.db"
+    summary = build(NOTES, path, cache_path=folder / "build-cache.sqlite")
     return path, summary
 
 
