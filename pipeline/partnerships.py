@@ -8,8 +8,8 @@ from functools import cache
 
 import yaml
 
+from pipeline.nlp.text import fold
 from pipeline.records import Actor, Annotation, Item, Partnership, PartnershipMember
-from pipeline.text import fold
 from pipeline.vocabulary import data_path
 
 ROLE_WINDOW = 40  # characters after an actor's name in which a role cue counts for it

@@ -27,8 +27,8 @@ import yaml
 
 from pipeline.errors import RekomendacjeError
 from pipeline.ids import slugify
+from pipeline.nlp.text import fold
 from pipeline.records import IngestError, Organization, Registration
-from pipeline.text import fold
 from pipeline.vocabulary import data_path, districts
 
 __all__ = [

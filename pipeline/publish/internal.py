@@ -11,8 +11,8 @@ from collections import defaultdict
 
 import sqlite_utils
 
+from pipeline.nlp.text import fold
 from pipeline.records import KnowledgeBase
-from pipeline.text import fold
 
 INTERNAL_TABLES = """
 CREATE TABLE IF NOT EXISTS registrations (
