@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synthetic import DISTRICT_NAMES, generate  # noqa: E402
-from pipeline.text import fold  # noqa: E402
+from pipeline.nlp.text import fold  # noqa: E402
 from pipeline.vocabulary import data_path  # noqa: E402
 
 HEADINGS: dict[str, dict[str, str]] = {

@@ -19,7 +19,7 @@ import random
 from dataclasses import dataclass
 
 from pipeline.records import AnnotatedItem, Annotation
-from pipeline.text import fold
+from pipeline.nlp.text import fold
 
 # A phrase: (surface text, its lemmas separated by spaces).
 Phrase = tuple[str, str]
