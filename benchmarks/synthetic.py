@@ -18,8 +18,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from pipeline.records import AnnotatedItem, Annotation
 from pipeline.nlp.text import fold
+from pipeline.records import AnnotatedItem, Annotation
 
 # A phrase: (surface text, its lemmas separated by spaces).
 Phrase = tuple[str, str]
