@@ -21,7 +21,7 @@ from pipeline.dedupe import cluster_items, load_overrides
 from pipeline.errors import RekomendacjeError
 from pipeline.ingest import read_notes
 from pipeline.lock import build_lock
-from pipeline.organizations import build_registry, resolve_organization
+from pipeline.organizations import apply_aliases, build_registry, with_registered
 from pipeline.partnerships import find_partnerships
 from pipeline.progress import Progress, Silent
 from pipeline.publish import write_databases
@@ -29,7 +29,6 @@ from pipeline.records import (
     AnnotatedItem,
     IngestError,
     KnowledgeBase,
-    Organization,
 )
 from pipeline.registrations import read_registration_exports, registration_organizations
 
@@ -37,17 +36,6 @@ CORRECTIONS_FILE = "corrections.csv"
 OVERRIDES_FILE = "dedupe-overrides.csv"
 ALIASES_FILE = "aliases.csv"
 REGISTRATIONS_FOLDER = "registrations"
-def with_registered(
-    organizations: list[Organization], registered: list[Organization]
-) -> list[Organization]:
-    """The registry plus registrants' organisations that no registry row already stands for."""
-    known = {organization.id for organization in organizations}
-    new = [
-        organization
-        for organization in registered
-        if organization.id not in known and resolve_organization(organization.name) is None
-    ]
-    return sorted(organizations + new, key=lambda organization: organization.id)
 
 
 @dataclass
@@ -102,8 +90,13 @@ def assemble(
         model_version(cache.code, notes_dir / CORRECTIONS_FILE, extra_training) if cache else "",
         progress=advance,
     )
+    # The analyst's aliases resolve names after annotation, so cached items see new ones.
     annotations = apply_corrections(
-        {item.id: annotation for item, annotation in zip(items, predicted, strict=True)},
+        apply_aliases(
+            items,
+            {item.id: annotation for item, annotation in zip(items, predicted, strict=True)},
+            notes_dir / ALIASES_FILE,
+        ),
         corrections,
     )
 

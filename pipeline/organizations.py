@@ -3,13 +3,18 @@
 Aliases match in any inflected form (Polish forms generated with Morfeusz, Ukrainian
 with pymorphy3), without diacritics, and acronyms with their case endings ("OPS-u",
 "PUP-ie"). A city-wide institution followed by a district ("OPS-u na Bielanach")
-resolves to that district's own row ("OPS Bielany").
+resolves to that district's own row ("OPS Bielany"), and so does one in an item that
+names one district before it ("Na Bielanach … OPS").
+
+The organisations table is this registry, one row per typed generic actor (generic=1),
+the analyst's notes/aliases.csv (also applied to annotations: `apply_aliases`) and the
+registrants' organisations (`with_registered`).
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -20,10 +25,14 @@ import pymorphy3
 from pipeline.config import section
 from pipeline.errors import RekomendacjeError
 from pipeline.nlp.districts import DistrictMention, find_districts
+from pipeline.nlp.lexicons import read_yaml
 from pipeline.nlp.phrases import PhraseIndex
 from pipeline.nlp.text import WORD, fold, is_capitalised, words
-from pipeline.records import Annotation, Organization
+from pipeline.records import Actor, Annotation, Item, Organization
 from pipeline.vocabulary import codes, data_path
+
+ACTOR_CONTEXT = "lexicon/actor-context.yaml"
+GENERIC_ACTORS = "generic-actors.yaml"
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,17 @@ class _Inflector:
         return forms
 
 
+def _without_legal_form(names: set[str], legal_forms: frozenset[str]) -> set[str]:
+    """ "Stowarzyszenie Homo Faber" → "Homo Faber": notes drop the legal form of a name of
+    two words or more (one word alone, "Wawer", would be a district or a common word)."""
+    short = set()
+    for name in names:
+        first, _, rest = name.partition(" ")
+        if fold(first) in legal_forms and len(WORD.findall(rest)) >= 2:
+            short.add(rest.strip('„”"«» '))
+    return short
+
+
 def _alias_slots(alias: str, inflector: _Inflector, suffixes: list[str]) -> list[set[str]]:
     slots = []
     for word in WORD.findall(alias):
@@ -89,12 +109,28 @@ def _alias_slots(alias: str, inflector: _Inflector, suffixes: list[str]) -> list
     return slots
 
 
+def _index_alias(
+    index: PhraseIndex, organization_id: str, alias: str, inflector: _Inflector, suffixes: list[str]
+) -> None:
+    """Add one alias, in all its forms, with how it must be written."""
+    alias_words = WORD.findall(alias)
+    if not alias_words:
+        return
+    pattern = AliasPattern(
+        organization_id,
+        tuple((i, w) for i, w in enumerate(alias_words) if is_acronym(w)),
+        len(alias_words) == 1 and not is_acronym(alias_words[0]),
+    )
+    index.add(_alias_slots(alias, inflector, suffixes), pattern)
+
+
 @cache
 def registry() -> Registry:
     """organizations.csv loaded and indexed, once per process."""
     settings = section("annotate").get("organizations", {})
     suffixes = settings.get("acronym_suffixes", [])
     inflector = _Inflector()
+    legal_forms = frozenset(fold(form) for form in read_yaml(ACTOR_CONTEXT)["legal_forms"])
     organizations: dict[str, Organization] = {}
     by_district: dict[tuple[str, str], str] = {}
     index = PhraseIndex()
@@ -113,16 +149,9 @@ def registry() -> Registry:
             organizations[organization.id] = organization
             if row.get("parent") and len(organization.districts) == 1:
                 by_district[(row["parent"], organization.districts[0])] = organization.id
-            for alias in {organization.name, *aliases}:
-                alias_words = WORD.findall(alias)
-                if not alias_words:
-                    continue
-                pattern = AliasPattern(
-                    organization.id,
-                    tuple((i, w) for i, w in enumerate(alias_words) if is_acronym(w)),
-                    len(alias_words) == 1 and not is_acronym(alias_words[0]),
-                )
-                index.add(_alias_slots(alias, inflector, suffixes), pattern)
+            names = {organization.name, *aliases, *filter(None, [organization.short_name])}
+            for alias in names | _without_legal_form(names, legal_forms):
+                _index_alias(index, organization.id, alias, inflector, suffixes)
     return Registry(organizations, by_district, index)
 
 
@@ -155,18 +184,40 @@ def find_organizations(
         pattern: AliasPattern = match.value
         if not _written_as(pattern, spans, match.start):
             continue
-        organization_id = pattern.organization_id
-        # "OPS-u na Bielanach", "UD Mokotów": the district's own office.
-        for position in range(match.end, min(match.end + window, len(spans))):
-            child = found.by_district.get((organization_id, district_at.get(position, "")))
-            if child:
-                organization_id = child
-                break
         start, end = spans[match.start][0], spans[match.end - 1][1]
-        mentions.setdefault(
-            organization_id, OrganizationMention(organization_id, start, end, text[start:end])
-        )
+        districts = _districts_of(match.start, match.end, keys, district_at, window)
+        children = [
+            found.by_district[(pattern.organization_id, code)]
+            for code in districts
+            if (pattern.organization_id, code) in found.by_district
+        ]
+        for organization_id in children or [pattern.organization_id]:
+            mentions.setdefault(
+                organization_id, OrganizationMention(organization_id, start, end, text[start:end])
+            )
     return sorted(mentions.values(), key=lambda mention: mention.start)
+
+
+def _districts_of(
+    start: int, end: int, keys: list[str], district_at: dict[int, str], window: int
+) -> list[str]:
+    """The districts an institution's mention is qualified by.
+
+    "OPS-u na Bielanach", "UD Mokotów": the first district within `window` words after,
+    and those joined to it ("OPS z Wawra i Wesołej"). Without one, the district named
+    before it when only one is ("Na Woli działa punkt przy urzędzie dzielnicy").
+    """
+    for position in range(end, min(end + window, len(keys))):
+        if position in district_at:
+            codes_found = [district_at[position]]
+            while keys[position + 1 : position + 2] in (["i"], ["oraz"], ["and"]) and (
+                position + 2 in district_at
+            ):
+                position += 2
+                codes_found.append(district_at[position])
+            return codes_found
+    before = {code for position, code in district_at.items() if position < start}
+    return list(before) if len(before) == 1 else []
 
 
 def _written_as(pattern: AliasPattern, spans: list[tuple[int, int, str]], start: int) -> bool:
@@ -191,7 +242,8 @@ def slugify(name: str) -> str:
 def load_aliases(path: Path) -> list[Organization]:
     """notes/aliases.csv (alias,organization,sector) as registry rows; absent file = none.
 
-    Rows naming an organisation of the registry add the alias to it; others are new.
+    Rows naming an organisation of the registry (by id or by name) add the alias to it;
+    others are new rows of the given sector.
     """
     if not path.is_file():
         return []
@@ -210,9 +262,11 @@ def load_aliases(path: Path) -> list[Organization]:
                     str(path),
                     line,
                 )
-            resolved = resolve_organization(name)
+            # The organisation column holds a registry id or a name (any form).
             base = (
-                resolved
+                rows.get(name)
+                or known.get(name)
+                or resolve_organization(name)
                 or rows.get(slugify(name))
                 or Organization(slugify(name), name, sector, source="alias-file")
             )
@@ -222,13 +276,119 @@ def load_aliases(path: Path) -> list[Organization]:
     ]
 
 
+def generic_id(generic_type: str, label: str) -> str:
+    """The stable id of a generic actor type: "generic-ngo-organizacje-pozarzadowe"."""
+    return f"generic-{generic_type}-{slugify(label)}"
+
+
+def generic_organizations() -> list[Organization]:
+    """One row per typed generic actor of generic-actors.yaml (generic=True).
+
+    Generic actors keep organization_id None on their Actor: the classifier's features
+    and dedupe's concept keys read organization_id as a named organisation.
+    """
+    return [
+        Organization(
+            generic_id(generic_type, entry["label"]),
+            entry["label"],
+            entry["sector"],
+            source="generic",
+            generic=True,
+        )
+        for generic_type, entry in read_yaml(GENERIC_ACTORS).items()
+    ]
+
+
+def _alias_index(rows: list[Organization]) -> PhraseIndex:
+    """The aliases the analyst added (not the registry's own), giving AliasPattern."""
+    settings = section("annotate").get("organizations", {})
+    suffixes = settings.get("acronym_suffixes", [])
+    known = registry().organizations
+    inflector = _Inflector()
+    index = PhraseIndex()
+    for row in rows:
+        own = set(known[row.id].aliases) if row.id in known else set()
+        for alias in set(row.aliases) - own:
+            _index_alias(index, row.id, alias, inflector, suffixes)
+    return index
+
+
+def apply_aliases(
+    items: Sequence[Item], annotations: dict[str, Annotation], aliases_path: Path
+) -> dict[str, Annotation]:
+    """Annotations with notes/aliases.csv applied: an unresolved actor that an alias names
+    gets that alias's row; an alias found in an item no actor stands for becomes an actor.
+
+    Applied after annotation (not in the annotator) so that a cached annotation picks up
+    an alias added since; matched like registry aliases, in any inflected form.
+    """
+    rows = load_aliases(aliases_path)
+    if not rows:
+        return annotations
+    by_id = {row.id: row for row in rows}
+    index = _alias_index(rows)
+    resolved = dict(annotations)
+    for item in items:
+        annotation = annotations.get(item.id)
+        if annotation is None:
+            continue
+        spans = list(words(item.text))
+        keys = [fold(word) for _, _, word in spans]
+        actors = list(annotation.actors)
+        for match in index.find(keys, longest=True):
+            pattern: AliasPattern = match.value
+            if not _written_as(pattern, spans, match.start):
+                continue
+            row = by_id[pattern.organization_id]
+            start, end = spans[match.start][0], spans[match.end - 1][1]
+            named = fold(item.text[start:end])
+            unresolved = [
+                i
+                for i, actor in enumerate(actors)
+                if actor.organization_id is None
+                and not actor.generic
+                and (named in fold(actor.name) or fold(actor.name) in named)
+            ]
+            if unresolved:
+                actors[unresolved[0]] = replace(
+                    actors[unresolved[0]], sector=row.sector, organization_id=row.id
+                )
+            elif all(actor.organization_id != row.id for actor in actors):
+                actors.append(Actor(item.text[start:end], row.sector, row.id))
+        if actors != annotation.actors:
+            actors.sort(key=lambda actor: item.text.find(actor.name))
+            sectors = sorted({actor.sector for actor in actors})
+            resolved[item.id] = replace(
+                annotation,
+                actors=actors,
+                sectors=sectors,
+                partnership_type="+".join(sectors) if annotation.partnership_type else None,
+            )
+    return resolved
+
+
+def with_registered(
+    organizations: list[Organization], registered: list[Organization]
+) -> list[Organization]:
+    """The registry plus registrants' organisations that no registry row already stands for."""
+    known = {organization.id for organization in organizations}
+    new = [
+        organization
+        for organization in registered
+        if organization.id not in known and resolve_organization(organization.name) is None
+    ]
+    return sorted(organizations + new, key=lambda organization: organization.id)
+
+
 def build_registry(annotations: Iterable[Annotation], aliases_path: Path) -> list[Organization]:
-    """The organisations table: every registry row, plus the analyst's aliases file.
+    """The organisations table: every registry row, the typed generic actors (generic=1),
+    plus the analyst's aliases file.
 
     annotations are read for organisation ids the registry does not hold (none, unless
     an annotation was corrected by hand), which are listed with the actor's own name.
     """
     rows = dict(registry().organizations)
+    rows.update((row.id, row) for row in generic_organizations())
     for row in load_aliases(aliases_path):
         rows[row.id] = row
     for annotation in annotations:

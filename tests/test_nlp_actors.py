@@ -69,3 +69,50 @@ def test_venue_of_a_meeting_is_marked(pipelines):
         "Kolejne spotkanie: sala konferencyjna UD", disable=["kind_theme_classifier"]
     )
     assert doc._.venue_actors == [0]
+
+
+def test_names_the_registry_lacks_are_unresolved_actors(pipelines):
+    assert actors(pipelines, "Parafia św. Zygmunta i PCK rozważą dowóz paczek") == [
+        ("Parafia św. Zygmunta", "faith", None, False),
+        ("PCK", "ngo", "polski-czerwony-krzyz-pck", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "SP nr 289 na Targówku prowadzi klasę powitalną",
+            "pl",
+            ("SP nr 289 na Targówku", "local_government"),
+        ),
+        (
+            "z udziałem stowarzyszenia „Ursus Razem” z dzielnicy",
+            "pl",
+            ("stowarzyszenia „Ursus Razem”", "ngo"),
+        ),
+        (
+            "Bielański Ośrodek Kultury zorganizował piknik",
+            "pl",
+            ("Bielański Ośrodek Kultury", "local_government"),
+        ),
+        (
+            "Biblioteka Publiczna na Bemowie ma zapisy",
+            "pl",
+            ("Biblioteka Publiczna na Bemowie", "local_government"),
+        ),
+        ("Фонд «Схід SOS» допомагає переселенцям", "uk", ("Фонд «Схід SOS»", "ngo")),
+        ("The Kosciuszko Foundation offered grants", "en", ("Kosciuszko Foundation", "ngo")),
+        ("Firma Nowak sp. z o.o. zatrudni kobiety", "pl", ("Firma Nowak sp. z o.o.", "business")),
+    ],
+)
+def test_organisation_name_patterns(pipelines, text, language, expected):
+    found = actors(pipelines, text, language)
+    assert (found[0][0], found[0][1], found[0][2]) == (*expected, None)
+
+
+def test_working_group_names_and_bare_heads_are_not_organisations(pipelines):
+    found = actors(
+        pipelines, "Ósma grupa „inne” zajmie się Romami; Szkoły w Rembertowie mają miejsca"
+    )
+    assert [(name, generic) for name, _, _, generic in found] == [("Szkoły", True)]

@@ -2,6 +2,8 @@
 
 The gold format is the contract's annotate output with hand labels, plus "cluster"
 (items stating the same thing share it), "group" and optionally "heading".
+Organisation gold (records with "organizations" instead of the labels) is scored for
+organisation resolution only (pipeline/evaluation/organizations.py).
 """
 
 from __future__ import annotations
@@ -14,6 +16,11 @@ from pipeline.annotate import Annotator
 from pipeline.dedupe.jsonl import clusters_of_records
 from pipeline.evaluation.annotation import score_annotations
 from pipeline.evaluation.clustering import score_clusters
+from pipeline.evaluation.organizations import (
+    format_organizations,
+    is_organization_gold,
+    score_organizations,
+)
 from pipeline.jsonl import read_records
 from pipeline.partnerships import find_partnerships
 from pipeline.records import Annotation, Item
@@ -27,6 +34,7 @@ class Evaluation:
     annotation: dict
     clustering: dict
     partnerships: dict
+    organizations: dict | None = None  # gold of organisation mentions only
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,7 @@ TARGETS = (
     Target("dedupe pairwise precision", 0.90),
     Target("partnership items found", 0.90),
     Target("partnership member sectors exact", 0.85),
+    Target("organisation mentions resolved", 0.90),
 )
 
 
@@ -90,9 +99,14 @@ def score_partnerships(gold: Sequence[dict], annotations: Sequence[Annotation]) 
 
 
 def evaluate_gold(path: Path, annotator: Annotator | None = None) -> Evaluation:
-    """Annotate the gold texts (headings as hints), cluster them, and score all three."""
+    """Annotate the gold texts (headings as hints), cluster them, and score all three;
+    for organisation gold, score the resolution of organisation mentions."""
     gold = load_gold(path)
     annotator = annotator or Annotator()
+    if is_organization_gold(gold):
+        # Organisation gold has no annotate labels: only actors are scored.
+        predicted = annotator.annotate([record["text"] for record in gold])
+        return Evaluation(len(gold), {}, {}, {}, score_organizations(gold, predicted))
     annotations = annotator.annotate(
         [record["text"] for record in gold],
         [record.get("kind_hint") or record.get("heading") for record in gold],
@@ -112,6 +126,8 @@ def evaluate_gold(path: Path, annotator: Annotator | None = None) -> Evaluation:
 
 def headline(evaluation: Evaluation) -> dict[str, float]:
     """The figures the issues set targets for, by target name."""
+    if evaluation.organizations is not None:
+        return {"organisation mentions resolved": evaluation.organizations["resolved"]}
     scores = evaluation.annotation
     theme_f1 = [s["f1"] for s in scores["themes"]["labels"].values() if s["support"]]
     return {
@@ -133,6 +149,9 @@ def format_report(evaluation: Evaluation) -> str:
     from pipeline.evaluation.annotation import format_report as format_annotation
 
     clustering = evaluation.clustering
+    if evaluation.organizations is not None:
+        lines = [f"gold items: {evaluation.items}", format_organizations(evaluation.organizations)]
+        return "\n".join([*lines, "", *_verdicts(evaluation)])
     lines = [
         f"gold items: {evaluation.items}",
         "",
@@ -148,11 +167,18 @@ def format_report(evaluation: Evaluation) -> str:
         "",
         f"partnerships: {evaluation.partnerships['gold_partnerships']} gold partnership items",
         "",
-        f"{'target':<34} {'value':>6} {'min':>6}",
     ]
+    return "\n".join([*lines, *_verdicts(evaluation)])
+
+
+def _verdicts(evaluation: Evaluation) -> list[str]:
+    """Each target the gold file measures, with its value and verdict."""
+    lines = [f"{'target':<34} {'value':>6} {'min':>6}"]
     figures = headline(evaluation)
     for target in TARGETS:
+        if target.name not in figures:
+            continue
         value = figures[target.name]
         verdict = "ok" if value >= target.minimum else "BELOW"
         lines.append(f"  {target.name:<32} {value:6.3f} {target.minimum:6.2f}  {verdict}")
-    return "\n".join(lines)
+    return lines

@@ -1,7 +1,9 @@
-"""Actors of an item: registry organisations and typed generic actors (codebook rule 6)."""
+"""Actors of an item: registry organisations, names the registry does not know yet, and
+typed generic actors (codebook rule 6)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -71,6 +73,85 @@ def actor_context(language: str) -> ActorContext:
     )
 
 
+CAPITAL = r"[A-ZĄĆĘŁŃÓŚŹŻА-ЯІЇЄҐ]"
+# A quoted name starts with a capital ("grupa „Ursus Razem”", not "grupa „inne”").
+QUOTED = rf"[„\"«“]{CAPITAL}[^„\"«»“”\n]{{0,60}}[”\"»“]"
+
+
+@dataclass(frozen=True)
+class NamePattern:
+    """A regular expression finding one kind of organisation name, and its sector."""
+
+    expression: re.Pattern[str]
+    sector: str
+    head_end: int  # the match group ending where the name proper starts (0: none)
+
+
+@cache
+def trailing_joiners() -> re.Pattern[str]:
+    """Joining words (and spaces) at the end of a name cut short."""
+    joiners = "|".join(read_yaml(ACTOR_CONTEXT)["named_organizations"]["joining_words"])
+    return re.compile(rf"(?:\s+(?:{joiners}))*\s*$")
+
+
+@cache
+def name_patterns() -> tuple[NamePattern, ...]:
+    """The named_organizations patterns of lexicon/actor-context.yaml, compiled."""
+    raw = read_yaml(ACTOR_CONTEXT)["named_organizations"]
+    word = rf"{CAPITAL}[\w'’-]*"
+    token = rf"(?:{word}|\d+[\w/]*|{'|'.join(raw['name_words'])})"
+    joined = rf"(?:\s+(?:{'|'.join(raw['joining_words'])})\s+{word}(?:\s+{token})*)*"
+    name = rf"(?:{QUOTED}|{token}(?:\s+{token})*{joined})"
+    adjective = rf"(?:{CAPITAL}\w*{raw['prefix_adjective']}\s+)?"
+    patterns = []
+    for head in raw["heads"]:
+        if head.get("quoted"):
+            expression = rf"(?<!\w)({head['pattern']})\s+{QUOTED}"
+        else:
+            # A one-word head needs a name; a longer one is a name by itself and may go
+            # on with a place ("Biblioteka Publiczna na Bemowie").
+            multiword = " " in head["pattern"]
+            tail = rf"(?:\s+{name}|{joined})?" if multiword else rf"\s+{name}"
+            expression = rf"(?<!\w){adjective}({head['pattern']})(?!\w){tail}"
+        patterns.append(NamePattern(re.compile(expression), head["sector"], 1))
+    for suffix in raw["suffixes"]:
+        # "The" opens a sentence, not the name ("The Open Society Foundation").
+        expression = rf"(?<!\w)(?!The\s)(?:{word}\s+){{1,4}}{suffix['pattern']}(?!\w)"
+        patterns.append(NamePattern(re.compile(expression), suffix["sector"], 0))
+    return tuple(patterns)
+
+
+def find_unknown_names(text: str, known: list[tuple[int, int]]) -> list[tuple[int, Actor]]:
+    """(start, actor) of organisation names by their form ("Fundacja X", "Parafia św. Y",
+    "SP nr 12", "X Foundation") that no registry mention (known spans) covers.
+
+    A name running into a registry mention stops before it ("Parafia św. Zygmunta i PCK").
+    """
+    candidates: list[tuple[int, int, str]] = []
+    for pattern in name_patterns():
+        for match in pattern.expression.finditer(text):
+            start, end = match.start(), match.end()
+            name_start = match.end(pattern.head_end) if pattern.head_end else start
+            inside = [begin for begin, finish in known if begin < end and finish > start]
+            if any(begin < name_start for begin in inside):
+                continue
+            if inside:
+                # "Fundacja X na UD Bemowo" → "Fundacja X": no joining word left dangling.
+                cut = trailing_joiners().sub("", text[start : min(inside)])
+                end = start + len(cut) if pattern.head_end else start
+                if end <= name_start:
+                    continue
+            candidates.append((start, end, pattern.sector))
+    found: list[tuple[int, Actor]] = []
+    taken_until = -1
+    for start, end, sector in sorted(candidates, key=lambda c: (c[0], -c[1])):
+        if start < taken_until:
+            continue
+        taken_until = end
+        found.append((start, Actor(text[start:end], sector)))
+    return found
+
+
 def _words_before(text: str, start: int, count: int = 2) -> list[str]:
     """The folded words right before a character offset, nearest last."""
     return [fold(word) for word in WORD.findall(text[max(0, start - 60) : start])[-count:]]
@@ -115,8 +196,10 @@ def venue_positions(doc: Doc, actors: list[tuple[int, Actor]], language: str) ->
 def find_actors(doc: Doc, language: str) -> list[tuple[int, Actor]]:
     """(start character, actor) of the organisations and generic actors, in text order.
 
-    Each organisation and each generic type is listed once; generics inside or next to
-    an organisation's name, locations and English noun modifiers are left out.
+    Organisation names the registry does not know ("Fundacja X") are actors without an
+    organization_id. Each organisation and each generic type is listed once; generics
+    inside or next to an organisation's name, locations and English noun modifiers are
+    left out.
     """
     organizations = registry().organizations
     context = actor_context(language)
@@ -129,6 +212,10 @@ def find_actors(doc: Doc, language: str) -> list[tuple[int, Actor]]:
         covered.append((mention.start, mention.end))
         organization = organizations[mention.organization_id]
         found.append((mention.start, Actor(mention.text, organization.sector, organization.id)))
+    unknown = find_unknown_names(text, list(covered))
+    for start, actor in unknown:
+        covered.append((start, start + len(actor.name)))
+    found += unknown
     keys = lemma_keys(doc)
     seen: set[str] = set()
     for match in generic_index(language).find(keys, longest=True):
