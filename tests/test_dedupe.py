@@ -8,12 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import sparse
 
 from pipeline.config import section
 from pipeline.dedupe import Overrides, cluster_items, load_overrides
 from pipeline.dedupe.candidates import candidate_pairs
 from pipeline.dedupe.concepts import item_surface, item_terms, lexicon
-from pipeline.dedupe.similarity import similar_pairs, vectorise
+from pipeline.dedupe.deduplicate import _family_thresholds
+from pipeline.dedupe.similarity import concept_overlap, similar_pairs, vectorise
 from pipeline.errors import RekomendacjeError
 from pipeline.records import AnnotatedItem, Annotation
 
@@ -354,3 +356,74 @@ def test_candidate_search_finds_each_items_best_partner():
     assert len(best) >= len(corpus) / 2
     assert rows.size < all_rows.size / 3
     assert len(found & best) / len(best) >= 0.9
+
+
+def test_concept_overlap_is_the_jaccard_of_concept_sets():
+    concepts = sparse.csr_matrix(np.array([[1, 1, 0, 0], [1, 1, 1, 0], [0, 0, 0, 0]], float))
+    rows, columns = np.array([0, 0, 2]), np.array([1, 2, 2])
+    assert concept_overlap(concepts, rows, columns, 10).tolist() == [2 / 3, 0.0, 0.0]
+
+
+def test_concept_overlap_raises_similarity_of_paraphrases_in_other_words():
+    settings = {**section("dedupe"), "max_neighbours": 5, "mutual": False}
+    lex = lexicon()
+    corpus = BACKGROUND + [INFO_POINT_PL, INFO_POINT_UK, COURSES_ADULTS, POLISH_IN_SCHOOLS]
+    terms = [item_terms(entry, lex) for entry in corpus]
+    vectors = vectorise(terms, [item_surface(entry, lex) for entry in corpus], settings)
+    rows, columns = np.array([6, 8]), np.array([7, 9])
+    plain = {**settings, "concept_overlap_weight": 0.0, "edge_threshold": 0.0}
+    boosted = {**settings, "concept_overlap_weight": 0.5, "edge_threshold": 0.0}
+    without = similar_pairs(vectors, rows, columns, plain)[2]
+    with_overlap = similar_pairs(vectors, rows, columns, boosted)[2]
+    # The twins name the same concepts (overlap 1): their similarity rises towards 1 and
+    # stays within 0..1; the courses for adults and for schools share fewer concepts.
+    assert with_overlap[0] == pytest.approx((without[0] + 0.5) / 1.5, abs=1e-6)
+    assert with_overlap[0] > without[0]
+    assert with_overlap[0] - without[0] > with_overlap[1] - without[1]
+    assert with_overlap.max() <= 1.0
+
+
+def test_kind_families_take_their_own_thresholds():
+    settings = {
+        **section("dedupe"),
+        "edge_threshold": 0.5,
+        "average_link_threshold": 0.45,
+        "family_thresholds": {"partnership": [0.55, 0.6]},
+    }
+    partnership = item("p", "UD Wola i PAH: wspólny punkt.", "ud wola pah punkt", "partnership")
+    items = [INFO_POINT_PL, partnership]
+    edge, average = _family_thresholds(items, settings)
+    assert edge.tolist() == [0.5, 0.55]
+    assert average.tolist() == [0.45, 0.6]
+
+
+def test_a_family_threshold_keeps_apart_what_the_general_one_merges(monkeypatch):
+    # The same two wordings (similarity about 0.62) merge as recommendations, an idea many
+    # groups raise, but not as partnerships when partnerships need 0.7.
+    monkeypatch.setitem(section("dedupe"), "family_thresholds", {"partnership": [0.7, 0.7]})
+    first = (
+        "Należy uruchomić wspólny punkt pomocy prawnej dla uchodźców.",
+        "uruchomić wspólny punkt pomoc prawny uchodźca",
+    )
+    second = (
+        "Potrzebne są wspólne dyżury porad prawnych dla uchodźców.",
+        "potrzebny wspólny dyżur porada prawny uchodźca",
+    )
+    for kind, merged in (("recommendation", True), ("partnership", False)):
+        pair = [item(f"{kind}-a", *first, kind=kind), item(f"{kind}-b", *second, kind=kind)]
+        assigned = cluster_of(BACKGROUND + pair)
+        assert (assigned[f"{kind}-a"] == assigned[f"{kind}-b"]) is merged
+
+
+def test_scope_words_dropped_by_the_lemmatiser_are_read_from_the_text():
+    lemmas_without_every = item(
+        "en-every",
+        "Every district should have an information point.",
+        "district information point",
+        language="en",
+    )
+    flipchart = item("pl-kazdej", "punkt info w KAZDEJ dzielnicy", "punkt info kazdej dzielnica")
+    lex = lexicon()
+    assert "d:all_districts" in item_terms(lemmas_without_every, lex)
+    assert "d:all_districts" in item_terms(flipchart, lex)
+    assert "d:all_districts" not in item_terms(HOUSING_WOLA, lex)

@@ -97,7 +97,7 @@ class Merging:
 
     matrix: sparse.csr_matrix
     guards: Guards
-    average_threshold: float
+    average_thresholds: np.ndarray  # per item; a group takes its root item's
     parent: list[int] = field(init=False)
     groups: dict[int, Group] = field(init=False)
     links: list[tuple[int, int, float, str]] = field(default_factory=list)
@@ -164,9 +164,10 @@ class Merging:
         for member in smaller.members:
             if any(self.root(partner) == larger for partner in cannot_link.get(member, ())):
                 return False
+        threshold = float(self.average_thresholds[first])
         if len(one.members) == 1 and len(other.members) == 1:
-            return similarity >= self.average_threshold
-        return self.average_similarity(one, other) >= self.average_threshold
+            return similarity >= threshold
+        return self.average_similarity(one, other) >= threshold
 
     @staticmethod
     def average_similarity(one: Group, other: Group) -> float:
@@ -190,13 +191,15 @@ def merge(
     must_link: Sequence[tuple[int, int]],
     guards: Guards,
     settings: dict,
+    average_thresholds: np.ndarray,
 ) -> tuple[list[list[int]], list[tuple[int, int, float, str]]]:
     """Groups of item indices (each sorted, all items covered) and the links that made them.
 
     `rows`, `columns`, `similarities` are the pairs strong enough to be edges. Links are
-    (item, item, similarity, method).
+    (item, item, similarity, method). `average_thresholds` has one average-link threshold
+    per item (its kind family's).
     """
-    merging = Merging(matrix, guards, float(settings["average_link_threshold"]))
+    merging = Merging(matrix, guards, average_thresholds)
     for first, second in sorted(must_link):
         one, other = merging.root(first), merging.root(second)
         if one != other:

@@ -152,6 +152,15 @@ def item_terms(item: AnnotatedItem, lex: Lexicon) -> list[str]:
     terms = [term for term in map(lex.term, words) if term]
     terms.extend(DISTRICT_PREFIX + district for district in item.annotation.districts)
     present = set(terms)
+    scoped = [
+        scope
+        for scope, concepts in lex.scopes.items()
+        if any(CONCEPT_PREFIX + concept not in present for concept in concepts)
+    ]
+    if scoped:
+        # Lemmatisers drop words such as "every" as stop words and miss flipchart forms
+        # ("KAZDEJ"), so scope words are also looked for among the text's own words.
+        present.update(filter(None, map(lex.term, WORD.findall(item.text))))
     terms.extend(
         DISTRICT_PREFIX + scope
         for scope, concepts in lex.scopes.items()

@@ -45,6 +45,26 @@ def _actor_facet(item: AnnotatedItem, lex: Lexicon, settings: dict) -> dict[str,
     return {"actors": keys} if keys else {}
 
 
+def _family_thresholds(
+    items: Sequence[AnnotatedItem], settings: dict
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per item, the edge and average-link thresholds of its kind family.
+
+    A recommendation or a problem is an idea that many groups word differently; a good
+    practice, partnership or task is one organisation's activity or one agreement, and
+    looser matching mostly joins different actors doing similar things.
+    """
+    default = (float(settings["edge_threshold"]), float(settings["average_link_threshold"]))
+    by_family = {
+        family: (float(edge), float(average))
+        for family, (edge, average) in (settings.get("family_thresholds") or {}).items()
+    }
+    families = settings["kind_families"]
+    chosen = [by_family.get(families.get(item.annotation.kind), default) for item in items]
+    thresholds = np.array(chosen, dtype=np.float64).reshape(len(items), 2)
+    return thresholds[:, 0], thresholds[:, 1]
+
+
 def _override_indices(
     overrides: Overrides, ids: list[str]
 ) -> tuple[list[tuple[int, int]], dict[int, set[int]]]:
@@ -113,8 +133,11 @@ def cluster_items(
     )
     allowed = guards.compatible(rows, columns)
     rows, columns = rows[allowed], columns[allowed]
-    rows, columns, similarities = similar_pairs(vectors, rows, columns, settings)
-    groups, links = merge(vectors.matrix, rows, columns, similarities, must_link, guards, settings)
+    edge_thresholds, average_thresholds = _family_thresholds(ordered, settings)
+    rows, columns, similarities = similar_pairs(vectors, rows, columns, settings, edge_thresholds)
+    groups, links = merge(
+        vectors.matrix, rows, columns, similarities, must_link, guards, settings, average_thresholds
+    )
     links_of: dict[int, list[ClusterLink]] = {}
     group_of = {member: number for number, group in enumerate(groups) for member in group}
     for first, second, similarity, method in links:

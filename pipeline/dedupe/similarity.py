@@ -4,7 +4,8 @@ The similarity of two items is a weighted cosine: `term_weight` × cosine of TF-
 terms (concept ids, folded lemmas, districts) + (1 − `term_weight`) × cosine of TF-IDF
 over character n-grams of the folded, romanised text. Both blocks are L2-normalised and
 scaled by the square roots of their weights, so one sparse dot product gives the sum
-(used for the average links of clustering.py).
+(used for the average links of clustering.py). The similarity of a candidate edge adds
+the Jaccard overlap of the two concept sets (`concept_overlap_weight`), rescaled to 0..1.
 
 An item's *signature* is its `signature_size` heaviest terms: candidates.py pairs items
 whose signatures overlap, so no step compares all pairs.
@@ -32,6 +33,7 @@ class Vectors:
     signature: sparse.csr_matrix  # binary, over the term vocabulary
     terms: sparse.csr_matrix  # TF-IDF of terms alone, rows of unit length
     characters: sparse.csr_matrix  # TF-IDF of character n-grams, rows of unit length
+    concepts: sparse.csr_matrix  # binary: which concepts each item names
     term_weight: float
 
 
@@ -47,6 +49,8 @@ def vectorise(terms: Sequence[list[str]], surfaces: Sequence[str], settings: dic
     term_names = term_vectoriser.get_feature_names_out().astype(str)
     term_matrix = _scale_terms(raw_terms, term_names, settings)
     district_columns = np.char.startswith(term_names, DISTRICT_PREFIX)
+    concepts = raw_terms[:, np.flatnonzero(np.char.startswith(term_names, CONCEPT_PREFIX))]
+    concepts.data[:] = 1.0
     char_vectoriser = TfidfVectorizer(
         analyzer="char_wb",
         ngram_range=tuple(settings["char_ngram_range"]),
@@ -65,6 +69,7 @@ def vectorise(terms: Sequence[list[str]], surfaces: Sequence[str], settings: dic
         signature=_signatures(term_matrix, district_columns, settings),
         terms=term_matrix,
         characters=char_matrix.tocsr(),
+        concepts=concepts.tocsr(),
         term_weight=term_weight,
     )
 
@@ -117,25 +122,54 @@ def _signatures(
 
 
 def similar_pairs(
-    vectors: Vectors, rows: np.ndarray, columns: np.ndarray, settings: dict
+    vectors: Vectors,
+    rows: np.ndarray,
+    columns: np.ndarray,
+    settings: dict,
+    edge_thresholds: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The candidate pairs whose similarity reaches `edge_threshold`, with that similarity.
+    """The candidate pairs whose similarity reaches their threshold, with that similarity.
 
+    The similarity of a pair is its weighted cosine plus `concept_overlap_weight` × the
+    Jaccard overlap of the concept sets, divided by 1 + that weight (so it stays within
+    0..1): paraphrases in other words or another language name the same concepts
+    although their cosine is diluted by lemmas and n-grams that cannot match.
+    `edge_thresholds` gives one threshold per item (a pair takes its first item's: both
+    are of one kind family); without it every pair needs `edge_threshold`.
     Term vectors are short, so their cosines come first; pairs that could not reach the
     threshold even with identical character n-grams are dropped before the (longer)
     character vectors are compared.
     """
-    threshold = float(settings["edge_threshold"])
+    threshold = (
+        np.full(rows.size, float(settings["edge_threshold"]))
+        if edge_thresholds is None
+        else edge_thresholds[rows]
+    )
     batch_size = int(settings["similarity_batch_size"])
     weight = vectors.term_weight
     term_similarity = row_dots(vectors.terms, rows, columns, batch_size)
-    hopeful = weight * term_similarity + (1.0 - weight) >= threshold
+    overlap_weight = float(settings["concept_overlap_weight"])
+    bonus = overlap_weight * concept_overlap(vectors.concepts, rows, columns, batch_size)
+    threshold = threshold * (1.0 + overlap_weight)
+    hopeful = weight * term_similarity + (1.0 - weight) + bonus >= threshold
     rows, columns, term_similarity = rows[hopeful], columns[hopeful], term_similarity[hopeful]
+    threshold, bonus = threshold[hopeful], bonus[hopeful]
     char_similarity = row_dots(vectors.characters, rows, columns, batch_size)
-    similarity = weight * term_similarity + (1.0 - weight) * char_similarity
+    similarity = weight * term_similarity + (1.0 - weight) * char_similarity + bonus
     strong = similarity >= threshold
-    rows, columns, similarity = rows[strong], columns[strong], similarity[strong]
+    rows, columns = rows[strong], columns[strong]
+    similarity = similarity[strong] / (1.0 + overlap_weight)
     kept = strongest_per_item(
         rows, columns, similarity, int(settings["max_neighbours"]), bool(settings["mutual"])
     )
     return rows[kept], columns[kept], similarity[kept]
+
+
+def concept_overlap(
+    concepts: sparse.csr_matrix, rows: np.ndarray, columns: np.ndarray, batch_size: int
+) -> np.ndarray:
+    """Jaccard overlap of the concept sets of each pair (0 when neither names a concept)."""
+    shared = row_dots(concepts, rows, columns, batch_size)
+    sizes = np.diff(concepts.indptr)
+    union = sizes[rows] + sizes[columns] - shared
+    return np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
