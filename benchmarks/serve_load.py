@@ -9,9 +9,9 @@ searching a random word, for `--seconds` per scenario and at most `--max-request
 Target: p95 ≤ 100 ms with zero errors.
 
 Scenarios: `search` is the items table searched as a visitor's search box does
-(`items.json?_search=…`, with the table's configured facets and the match count);
-`search-nofacet` asks for the matches only (`_nofacet=1&_nocount=1`), to show what the
-facets cost.
+(`items.json?_search=…`; the site answers it without facets or an exact count,
+db/plugins/search_requests.py); `search-canned` is the canned query
+`wyszukiwanie_wypowiedzi` (ranked by relevance, with each match's passage).
 
     python benchmarks/serve_load.py --items 1000000 --clients 16 --seconds 60
 """
@@ -40,12 +40,31 @@ from pipeline.publish import ensure_schema, serve_command  # noqa: E402
 from pipeline.vocabulary import codes  # noqa: E402
 
 # What visitors search for: dictionary forms and inflected forms, Polish and Ukrainian.
-QUERIES = ("mieszkanie", "mieszkań", "punkt", "kursy", "szkoła", "psycholog", "praca",
-           "dzieci", "seniorów", "Wola", "żywności", "prawne", "wolontariusze", "szczepień",
-           "informacyjny", "курси", "житло", "лікар", "job fair", "Bemowo")
+QUERIES = (
+    "mieszkanie",
+    "mieszkań",
+    "punkt",
+    "kursy",
+    "szkoła",
+    "psycholog",
+    "praca",
+    "dzieci",
+    "seniorów",
+    "Wola",
+    "żywności",
+    "prawne",
+    "wolontariusze",
+    "szczepień",
+    "informacyjny",
+    "курси",
+    "житло",
+    "лікар",
+    "job fair",
+    "Bemowo",
+)
 SCENARIOS = {
     "search": "/rekomendacje/items.json?_search={q}&_size=20",
-    "search-nofacet": "/rekomendacje/items.json?_search={q}&_size=20&_nofacet=1&_nocount=1",
+    "search-canned": "/rekomendacje/wyszukiwanie_wypowiedzi.json?q={q}",
 }
 BASE_ITEMS = 100_000  # distinct synthetic items, repeated across notes up to --items
 
@@ -68,9 +87,17 @@ def synthesise(path: Path, count: int, seed: int = 1) -> None:
             replace=True,
         )
         db["notes"].insert_all(
-            ({"id": f"note-{n:05d}", "path": f"notes/note-{n:05d}.md", "language": "pl",
-              "group_name": f"Grupa {n % 40}", "date": "2022-06-01", "items": count // notes}
-             for n in range(notes)),
+            (
+                {
+                    "id": f"note-{n:05d}",
+                    "path": f"notes/note-{n:05d}.md",
+                    "language": "pl",
+                    "group_name": f"Grupa {n % 40}",
+                    "date": "2022-06-01",
+                    "items": count // notes,
+                }
+                for n in range(notes)
+            ),
         )
 
         def rows():
@@ -78,14 +105,18 @@ def synthesise(path: Path, count: int, seed: int = 1) -> None:
                 item = base[number % len(base)]
                 annotation = item.annotation
                 yield {
-                    "id": f"item-{number:07d}", "note_id": f"note-{number % notes:05d}",
-                    "position": number // notes, "text": item.text,
-                    "kind": annotation.kind, "language": annotation.language,
+                    "id": f"item-{number:07d}",
+                    "note_id": f"note-{number % notes:05d}",
+                    "position": number // notes,
+                    "text": item.text,
+                    "kind": annotation.kind,
+                    "language": annotation.language,
                     "themes": json.dumps(rng.sample(themes, rng.randint(1, 2))),
                     "sectors": json.dumps(sorted(rng.sample(sectors, rng.randint(0, 2)))),
                     "districts": json.dumps(annotation.districts),
                     "recommendation_id": f"r-{(number % len(base)) // 4:06d}",
-                    "line": number % 80 + 1, "lemmas": " ".join(annotation.lemmas),
+                    "line": number % 80 + 1,
+                    "lemmas": " ".join(annotation.lemmas),
                 }
 
         db["items"].insert_all(rows(), batch_size=5000)
@@ -104,7 +135,9 @@ def start_site(db_path: Path, port: int) -> subprocess.Popen:
     """The real `serve` command line in a subprocess, once it answers."""
     process = subprocess.Popen(
         serve_command([db_path], port=port, host="127.0.0.1"),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
     )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
@@ -117,8 +150,9 @@ def start_site(db_path: Path, port: int) -> subprocess.Popen:
     raise RuntimeError("Datasette did not start: " + process.stderr.read().decode()[-2000:])
 
 
-async def load(base_url: str, template: str, clients: int, seconds: float,
-               max_requests: int) -> tuple[list[float], int, int]:
+async def load(
+    base_url: str, template: str, clients: int, seconds: float, max_requests: int
+) -> tuple[list[float], int, int]:
     """Latencies (s) of successful requests, the error count and the request count."""
     latencies: list[float] = []
     errors = 0
@@ -159,32 +193,42 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--max-requests", type=int, default=200_000)
-    parser.add_argument("--scenario", choices=sorted(SCENARIOS), nargs="+",
-                        default=list(SCENARIOS))
+    parser.add_argument("--scenario", choices=sorted(SCENARIOS), nargs="+", default=list(SCENARIOS))
     arguments = parser.parse_args()
     command = "python benchmarks/serve_load.py " + " ".join(sys.argv[1:])
     if arguments.rebuild or not arguments.db.exists():
         started = time.perf_counter()
         synthesise(arguments.db, arguments.items)
-        print(f"synthesised {arguments.items} items in {time.perf_counter() - started:.0f} s "
-              f"({arguments.db.stat().st_size / 2**20:.0f} MB) → {arguments.db}")
+        print(
+            f"synthesised {arguments.items} items in {time.perf_counter() - started:.0f} s "
+            f"({arguments.db.stat().st_size / 2**20:.0f} MB) → {arguments.db}"
+        )
     items = sqlite_utils.Database(arguments.db)["items"].count
     port = free_port()
     site = start_site(arguments.db, port)
     try:
-        print("| scenario | items | clients | seconds | requests | req/s | p50 ms | p95 ms "
-              "| p99 ms | max ms | errors |")
+        print(
+            "| scenario | items | clients | seconds | requests | req/s | p50 ms | p95 ms "
+            "| p99 ms | max ms | errors |"
+        )
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for name in arguments.scenario:
-            latencies, errors, sent = asyncio.run(load(
-                f"http://127.0.0.1:{port}", SCENARIOS[name], arguments.clients,
-                arguments.seconds, arguments.max_requests,
-            ))
+            latencies, errors, sent = asyncio.run(
+                load(
+                    f"http://127.0.0.1:{port}",
+                    SCENARIOS[name],
+                    arguments.clients,
+                    arguments.seconds,
+                    arguments.max_requests,
+                )
+            )
             ms = [1000 * value for value in latencies] or [float("nan")]
-            print(f"| {name} | {items} | {arguments.clients} | {arguments.seconds:.0f} | {sent} "
-                  f"| {sent / arguments.seconds:.1f} | {statistics.median(ms):.0f} "
-                  f"| {percentile(ms, 0.95):.0f} | {percentile(ms, 0.99):.0f} | {max(ms):.0f} "
-                  f"| {errors} |")
+            print(
+                f"| {name} | {items} | {arguments.clients} | {arguments.seconds:.0f} | {sent} "
+                f"| {sent / arguments.seconds:.1f} | {statistics.median(ms):.0f} "
+                f"| {percentile(ms, 0.95):.0f} | {percentile(ms, 0.99):.0f} | {max(ms):.0f} "
+                f"| {errors} |"
+            )
     finally:
         site.terminate()
         site.wait(timeout=30)

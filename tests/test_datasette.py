@@ -183,8 +183,21 @@ def test_no_plugin_can_write_or_upload(datasette):
         "datasette-leaflet",
         "access.py",
         "lemma_search.py",
+        "search_requests.py",
         "site_config.py",
     }
+
+
+def test_a_search_of_the_big_tables_skips_facets_and_the_exact_count(datasette):
+    searched = get(datasette, "/rekomendacje/items.json?_search=mieszkań").json()
+    assert sorted(row[0] for row in searched["rows"]) == ["grupa-1-a", "grupa-1-b", "grupa-2-a"]
+    assert searched["facet_results"] == {}
+    assert searched["filtered_table_rows_count"] is None
+    browsed = get(datasette, "/rekomendacje/items.json").json()
+    assert "kind" in browsed["facet_results"]
+    asked = get(datasette, "/rekomendacje/items.json?_search=mieszkań&_facet=kind").json()
+    kinds = {value["value"]: value["count"] for value in asked["facet_results"]["kind"]["results"]}
+    assert kinds == {"recommendation": 2, "problem": 1}
 
 
 def test_password_hash_is_not_published(paths, monkeypatch):
@@ -200,9 +213,7 @@ def test_researchers_example_queries_are_canned_queries_of_the_public_database(d
     response = get(datasette, "/rekomendacje.json")
     names = {query["name"] for query in response.json()["queries"]}
     assert set(research_queries()) <= names
-    rows = get(
-        datasette, "/rekomendacje/most_supported_recommendations.json?_shape=array"
-    ).json()
+    rows = get(datasette, "/rekomendacje/most_supported_recommendations.json?_shape=array").json()
     assert rows[0]["id"] == "r-housing"
     internal = get(datasette, "/rekomendacje-internal.json")
     assert internal.status_code == 403

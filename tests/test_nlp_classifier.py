@@ -1,7 +1,8 @@
 """The kind/theme model on a handful of examples, and the lexicon's vote without training data."""
 
 from pipeline.config import section
-from pipeline.nlp.classifier import Features, KindThemeModel
+from pipeline.nlp.classifier import Features, KindThemeModel, theme_thresholds
+from pipeline.vocabulary import codes
 
 
 def row(text: str, lemmas: str, cues: dict[str, int], hint: str | None = None) -> Features:
@@ -83,3 +84,10 @@ def test_without_training_data_the_lexicon_decides():
     assert prediction.kind == "task"
     assert prediction.theme_scores["civic_integration"] > 0.5
     assert prediction.theme_scores["basic_needs"] == 0.0
+
+
+def test_theme_thresholds_override_the_default_per_theme():
+    limits = theme_thresholds(settings(theme_threshold=0.45, theme_thresholds={"other": 0.3}))
+    assert limits["other"] == 0.3
+    assert limits["basic_needs"] == 0.45
+    assert set(limits) == set(codes("themes"))

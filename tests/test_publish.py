@@ -10,6 +10,7 @@ import pytest
 import sqlite_utils
 
 from pipeline.publish import ensure_schema, redact, write_databases
+from pipeline.publish.write import upsert_rows
 from pipeline.records import (
     Actor,
     Annotation,
@@ -375,3 +376,25 @@ def test_ensure_schema_adds_columns_an_older_database_lacks(tmp_path):
     assert rows(tmp_path / "old.db", "select id, text, lemmas from items") == [
         ("a", "Brakuje mieszkań.", None)
     ]
+
+
+def test_upsert_rows_treats_a_repeated_key_as_sqlite_utils_upsert_does():
+    rows_in = [
+        {"code": "wola", "label_pl": "Wola", "label_en": None},
+        {"code": "bemowo", "label_pl": "Bemowo", "label_en": "Bemowo"},
+        {"code": "wola", "label_pl": "Wola (dzielnica)", "label_en": "Wola"},
+    ]
+    ours, theirs = sqlite_utils.Database(memory=True), sqlite_utils.Database(memory=True)
+    for db in (ours, theirs):
+        db.execute("CREATE TABLE kinds (code TEXT PRIMARY KEY, label_pl TEXT, label_en TEXT)")
+    upsert_rows(ours, "kinds", rows_in, "code")
+    theirs["kinds"].upsert_all(rows_in, pk="code")
+    query = "select rowid, * from kinds order by rowid"
+    assert (
+        ours.execute(query).fetchall()
+        == theirs.execute(query).fetchall()
+        == [
+            (1, "wola", "Wola (dzielnica)", "Wola"),
+            (2, "bemowo", "Bemowo", "Bemowo"),
+        ]
+    )

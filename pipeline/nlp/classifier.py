@@ -6,7 +6,9 @@ Features: TF-IDF of the content lemmas; TF-IDF of character n-grams of the folde
 for names and numbers); the lexicon cue counts, the heading hint and the actors found,
 which carry the signal across languages when training examples of a language are few.
 Kind and themes are one-vs-rest logistic regressions, so both give probabilities; the
-final score blends them with the lexicon's vote by `lexicon_weight`.
+final score blends them with the lexicon's vote by `lexicon_weight`. A theme is kept when
+its score reaches its own threshold (config `theme_thresholds`, chosen by grouped
+cross-validation on the training data: benchmarks/classifier_cv.py).
 """
 
 from __future__ import annotations
@@ -287,6 +289,12 @@ class KindThemeModel:
         )
 
 
+def theme_thresholds(settings: dict) -> dict[str, float]:
+    """The score each theme must reach: config theme_thresholds, else theme_threshold."""
+    overrides = settings.get("theme_thresholds") or {}
+    return {theme: overrides.get(theme, settings["theme_threshold"]) for theme in codes("themes")}
+
+
 class KindThemeClassifier:
     """Sets `doc._.kind`, `doc._.themes` (raw scores above threshold) and `doc._.scores`.
 
@@ -317,13 +325,17 @@ class KindThemeClassifier:
     def _predict(self, docs: list[Doc]) -> list[Doc]:
         if self.model is None:
             raise RuntimeError("kind_theme_classifier has no model: construct an Annotator")
+        # Per-theme thresholds (config theme_thresholds) override this component's own.
+        limits = {theme: self.threshold for theme in self.model.themes} | (
+            self.model.settings.get("theme_thresholds") or {}
+        )
         for doc, prediction in zip(
             docs, self.model.predict([features_of(doc) for doc in docs]), strict=True
         ):
             extension = doc._
             extension.kind = prediction.kind
             extension.themes = [
-                theme for theme, score in prediction.theme_scores.items() if score >= self.threshold
+                theme for theme, score in prediction.theme_scores.items() if score >= limits[theme]
             ]
             extension.scores = {"themes": prediction.theme_scores, "kind": prediction.kind_score}
         return docs

@@ -2,7 +2,9 @@
 
 `ensure_schema(db)` creates whatever is missing (tables, columns, indexes, search
 indexes) and replaces the views, so it is safe to run on an empty file, on a database
-that already has the schema, or on one built by an older version of it.
+that already has the schema, or on one built by an older version of it. It is
+`ensure_tables` then `ensure_indexes`; a fresh build runs the second after its inserts,
+so indexes and search indexes are built once in bulk rather than row by row.
 The public and the internal database share it; the internal one also fills
 `notes.facilitator` and `notes.participants`.
 """
@@ -172,8 +174,20 @@ order by themes.rowid, kinds.rowid
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create the tables, indexes, full-text search and views that are missing; safe to re-run."""
+    ensure_tables(db)
+    ensure_indexes(db)
+
+
+def ensure_tables(db: sqlite_utils.Database) -> None:
+    """The tables (with any columns an older schema lacks) and the schema version."""
     db.executescript(TABLES)
     _add_missing_columns(db)
+    db["build_info"].upsert({"key": "schema_version", "value": SCHEMA_VERSION}, pk="key")
+
+
+def ensure_indexes(db: sqlite_utils.Database) -> None:
+    """The indexes, full-text search indexes (filled from the rows already written, then
+    kept up to date by triggers) and views."""
     for table, indexes in INDEXES.items():
         for columns in indexes:
             db[table].create_index(columns, if_not_exists=True)
@@ -182,7 +196,6 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             db[table].enable_fts(columns, fts_version="FTS5", create_triggers=True)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
-    db["build_info"].upsert({"key": "schema_version", "value": SCHEMA_VERSION}, pk="key")
 
 
 def _add_missing_columns(db: sqlite_utils.Database) -> None:

@@ -29,6 +29,15 @@ from pipeline.errors import RekomendacjeError
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "db"
 ANALYST = "analyst"
+# Datasette settings taken from the `serve` section of the configuration.
+DATASETTE_SETTINGS = (
+    "sql_time_limit_ms",
+    "max_returned_rows",
+    "facet_time_limit_ms",
+    "num_sql_threads",
+    "default_page_size",
+    "suggest_facets",
+)
 
 
 def audience_of(path: Path) -> str:
@@ -75,7 +84,9 @@ def serve_command(db_paths: Sequence[Path], port: int, host: str = "127.0.0.1") 
         "--host",
         host,
     ]
-    for name in ("sql_time_limit_ms", "max_returned_rows", "facet_time_limit_ms"):
+    for name in DATASETTE_SETTINGS:
         if name in settings:
-            argv += ["--setting", name, str(settings[name])]
+            value = settings[name]
+            shown = str(value).lower() if isinstance(value, bool) else str(value)
+            argv += ["--setting", name, shown]
     return argv

@@ -5,10 +5,16 @@ place with `os.replace`, so no reader ever sees half a build. Rows are written i
 fixed order and JSON with sorted keys, so the same KnowledgeBase gives identical rows.
 The public database passes every free-text column through `redact` and leaves out
 facilitators and participants; the internal one keeps the original texts.
+
+The temporary file is private until it is moved into place, so it is written without a
+journal or syncs (one `fsync` before the move makes it durable), rows go in with one
+`executemany` per table, and indexes and full-text search are built after the inserts.
 """
 
 from __future__ import annotations
 
+import gc
+import itertools
 import json
 import os
 import tempfile
@@ -20,18 +26,24 @@ import sqlite_utils
 
 from pipeline.publish.internal import write_internal_tables
 from pipeline.publish.redact import redact
-from pipeline.publish.schema import ensure_schema
+from pipeline.publish.schema import ensure_indexes, ensure_tables
 from pipeline.publish.search import search_lemmas
 from pipeline.records import Annotation, Cluster, ClusterLink, Item, KnowledgeBase, Note
 from pipeline.vocabulary import codes, districts, taxonomy
 
 PUBLIC = "public"
 INTERNAL = "internal"
+# Page cache of the connection writing a database, in KiB (SQLite's negative cache_size).
+WRITE_CACHE_KIB = 262_144
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 def to_json(value: object) -> str:
     """JSON for a list or dict column: UTF-8 as is, keys sorted, so rebuilds are identical."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    # json.dumps with these arguments builds this same encoder on every call.
+    return _JSON.encode(value)
 
 
 def in_order(values: Iterable[str], order: tuple[str, ...]) -> list[str]:
@@ -57,10 +69,17 @@ class _Writer:
         self.items_per_note = Counter(item.note_id for item in knowledge_base.items)
         self._lemmas: dict[str, list[str]] = {}
         self._redacted_lemmas: set[str] = set()  # lemmas of words redaction removed
+        # The same text recurs in items, recommendations, partnerships and actor names.
+        self._redacted: dict[str, str] = {}
 
     def text(self, value: str | None) -> str | None:
         """A free-text value as this database shows it."""
-        return redact(value) if self.public and value else value
+        if not (self.public and value):
+            return value
+        shown = self._redacted.get(value)
+        if shown is None:
+            shown = self._redacted[value] = redact(value)
+        return shown
 
     def annotation(self, item_id: str) -> Annotation | None:
         return self.kb.annotations.get(item_id)
@@ -89,41 +108,66 @@ class _Writer:
         return [term for term in link.shared if term not in self._redacted_lemmas]
 
     def write(self, db: sqlite_utils.Database) -> None:
-        ensure_schema(db)
-        db["build_info"].upsert({"key": "audience", "value": self.audience}, pk="key")
-        self.write_vocabulary(db)
-        db["notes"].upsert_all(map(self.note_row, sorted(self.notes.values(), key=_id)), pk="id")
-        db["recommendations"].upsert_all(
-            map(self.recommendation_row, sorted(self.kb.clusters, key=_id)), pk="id"
-        )
-        items = sorted(self.kb.items, key=lambda item: (item.note_id, item.position, item.id))
-        db["items"].upsert_all(map(self.item_row, items), pk="id")
-        self.write_links(db, items)
-        self.write_organizations(db)
-        self.write_partnerships(db)
-        db["ingest_errors"].insert_all(
-            {"path": error.path, "line": error.line, "reason": self.text(error.reason)}
-            for error in sorted(
-                self.kb.ingest_errors, key=lambda e: (e.path, e.line or 0, e.reason)
-            )
-        )
-        db["skipped_lines"].insert_all(
-            {"note_id": s.note_id, "line": s.line, "text": self.text(s.text), "reason": s.reason}
-            for s in sorted(self.kb.skipped_lines, key=lambda s: (s.note_id, s.line, s.text))
-        )
+        ensure_tables(db)
+        with db.conn:
+            self.write_rows(db)
+        ensure_indexes(db)
         if not self.public:
             write_internal_tables(db, self.kb)
 
+    def write_rows(self, db: sqlite_utils.Database) -> None:
+        upsert_rows(db, "build_info", [{"key": "audience", "value": self.audience}], "key")
+        self.write_vocabulary(db)
+        upsert_rows(db, "notes", map(self.note_row, sorted(self.notes.values(), key=_id)), "id")
+        upsert_rows(
+            db,
+            "recommendations",
+            map(self.recommendation_row, sorted(self.kb.clusters, key=_id)),
+            "id",
+        )
+        items = sorted(self.kb.items, key=lambda item: (item.note_id, item.position, item.id))
+        upsert_rows(db, "items", map(self.item_row, items), "id")
+        self.write_links(db, items)
+        self.write_organizations(db)
+        self.write_partnerships(db)
+        upsert_rows(
+            db,
+            "ingest_errors",
+            (
+                {"path": error.path, "line": error.line, "reason": self.text(error.reason)}
+                for error in sorted(
+                    self.kb.ingest_errors, key=lambda e: (e.path, e.line or 0, e.reason)
+                )
+            ),
+        )
+        upsert_rows(
+            db,
+            "skipped_lines",
+            (
+                {
+                    "note_id": s.note_id,
+                    "line": s.line,
+                    "text": self.text(s.text),
+                    "reason": s.reason,
+                }
+                for s in sorted(self.kb.skipped_lines, key=lambda s: (s.note_id, s.line, s.text))
+            ),
+        )
+
     def write_vocabulary(self, db: sqlite_utils.Database) -> None:
         for table in ("kinds", "themes", "sectors", "languages"):
-            db[table].upsert_all(
+            upsert_rows(
+                db,
+                table,
                 (
                     {"code": label.code, "label_pl": label.pl, "label_en": label.en}
                     for label in taxonomy()[table].values()
                 ),
-                pk="code",
+                "code",
             )
-        db["districts"].upsert_all(
+        upsert_rows(
+            db,
+            "districts",
             (
                 {
                     "code": d.code,
@@ -135,7 +179,7 @@ class _Writer:
                 }
                 for d in districts().values()
             ),
-            pk="code",
+            "code",
         )
 
     def note_row(self, note: Note) -> dict:
@@ -225,14 +269,16 @@ class _Writer:
             ("item_districts", "district"),
             ("item_sectors", "sector"),
         ):
-            db[table].upsert_all(
+            upsert_rows(
+                db,
+                table,
                 (
                     {"item_id": item.id, field: code}
                     for item in items
                     if (a := self.annotation(item.id))
                     for code in dict.fromkeys(getattr(a, field + "s"))
                 ),
-                pk=("item_id", field),
+                ("item_id", field),
             )
         by_cluster: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for cluster in self.kb.clusters:
@@ -240,15 +286,19 @@ class _Writer:
                 for field in ("theme", "district", "sector"):
                     by_cluster[cluster.id][field].update(getattr(a, field + "s"))
         for field in ("theme", "district", "sector"):
-            db[f"recommendation_{field}s"].upsert_all(
+            upsert_rows(
+                db,
+                f"recommendation_{field}s",
                 (
                     {"recommendation_id": cluster_id, field: code}
                     for cluster_id in sorted(by_cluster)
                     for code in sorted(by_cluster[cluster_id][field])
                 ),
-                pk=("recommendation_id", field),
+                ("recommendation_id", field),
             )
-        db["dedupe_links"].upsert_all(
+        upsert_rows(
+            db,
+            "dedupe_links",
             (
                 {
                     "recommendation_id": cluster.id,
@@ -261,7 +311,7 @@ class _Writer:
                 for cluster in sorted(self.kb.clusters, key=_id)
                 for link in cluster.links
             ),
-            pk=("recommendation_id", "item_a", "item_b"),
+            ("recommendation_id", "item_a", "item_b"),
         )
 
     def write_organizations(self, db: sqlite_utils.Database) -> None:
@@ -271,7 +321,9 @@ class _Writer:
                 a.organization_id for a in annotation.actors if a.organization_id
             }:
                 mentions[organization_id] += 1
-        db["organizations"].upsert_all(
+        upsert_rows(
+            db,
+            "organizations",
             (
                 {
                     "id": o.id,
@@ -286,13 +338,15 @@ class _Writer:
                 }
                 for o in sorted(self.kb.organizations, key=_id)
             ),
-            pk="id",
+            "id",
         )
 
     def write_partnerships(self, db: sqlite_utils.Database) -> None:
         known = {organization.id for organization in self.kb.organizations}
         partnerships = sorted(self.kb.partnerships, key=_id)
-        db["partnerships"].upsert_all(
+        upsert_rows(
+            db,
+            "partnerships",
             (
                 {
                     "id": p.id,
@@ -311,9 +365,11 @@ class _Writer:
                 }
                 for p in partnerships
             ),
-            pk="id",
+            "id",
         )
-        db["partnership_members"].upsert_all(
+        upsert_rows(
+            db,
+            "partnership_members",
             (
                 {
                     "partnership_id": p.id,
@@ -327,12 +383,43 @@ class _Writer:
                 for p in partnerships
                 for position, m in enumerate(p.members)
             ),
-            pk=("partnership_id", "position"),
+            ("partnership_id", "position"),
         )
 
 
 def _id(record) -> str:
     return record.id
+
+
+def upsert_rows(
+    db: sqlite_utils.Database,
+    table: str,
+    rows: Iterable[dict],
+    key: str | tuple[str, ...] | None = None,
+) -> None:
+    """Insert rows (dicts with the same keys, in the table's column names) in one
+    `executemany`. With a key, a row whose key was already written updates that row, as
+    sqlite-utils' `upsert` does (it keeps the first row's rowid)."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return
+    columns = list(first)
+    sql = (
+        f"INSERT INTO [{table}] ({', '.join(f'[{column}]' for column in columns)}) "
+        f"VALUES ({', '.join('?' * len(columns))})"
+    )
+    if key is not None:
+        keys = (key,) if isinstance(key, str) else key
+        updates = [column for column in columns if column not in keys]
+        sql += f" ON CONFLICT ({', '.join(f'[{column}]' for column in keys)}) " + (
+            "DO UPDATE SET " + ", ".join(f"[{column}] = excluded.[{column}]" for column in updates)
+            if updates
+            else "DO NOTHING"
+        )
+    db.conn.executemany(
+        sql, (tuple(row[column] for column in columns) for row in itertools.chain([first], rows))
+    )
 
 
 def write_database(knowledge_base: KnowledgeBase, path: Path, audience: str = PUBLIC) -> None:
@@ -343,14 +430,31 @@ def write_database(knowledge_base: KnowledgeBase, path: Path, audience: str = PU
         prefix=f".build-{path.stem}-", suffix=".db", dir=path.parent
     )
     os.close(handle)
+    # The knowledge base is millions of objects: the collector would scan them again and
+    # again while rows are built, and writing makes no reference cycles to collect.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         db = sqlite_utils.Database(temporary)
+        # Nobody reads the temporary file and a failed build deletes it: no journal, no syncs.
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
         _Writer(knowledge_base, audience).write(db)
         db.conn.commit()
         db.close()
+        # Durable before it replaces the previous database.
+        descriptor = os.open(temporary, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
         # mkstemp makes the file private; the database is meant to be read by the web server.
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    finally:
+        if collecting:
+            gc.enable()

@@ -1,0 +1,188 @@
+"""Grouped cross-validation of the kind/theme model on the training data.
+
+Each training file is one fold group (a file is one meeting or working group), so no
+fold is scored on items of a meeting it was trained on. The spaCy pipelines run once;
+each fold fits a fresh `KindThemeModel` on the other files and predicts the held-out
+one with its heading hint, and the themes are decided as the Annotator decides them
+(per-theme thresholds, rule 10, the fallback, rule 4). Prints per-theme P/R/F1, micro
+and macro F1 and kind accuracy; `--thresholds` also prints, per theme, the threshold
+that maximises that theme's F1 over the out-of-fold scores (to copy into config);
+`--set 'key=value ...'` (repeatable, YAML values) also scores variants of the settings.
+
+    .venv/bin/python benchmarks/classifier_cv.py [--folds 8] [--thresholds] [--set 'theme_c=2']
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from pipeline.annotate import CLASSIFIER_SETTINGS, Annotator
+from pipeline.evaluation.annotation import _field_scores
+from pipeline.nlp.classifier import Features, KindThemeModel, features_of, theme_thresholds
+from pipeline.vocabulary import codes, data_path
+
+
+def featurise(annotator: Annotator, examples: list[dict]) -> tuple[list[Features], list[list[str]]]:
+    """Features and predicted actor sectors of every example, in input order."""
+    texts = [example["text"] for example in examples]
+    hints = [example.get("kind_hint") or example.get("heading") for example in examples]
+    rows: list = [None] * len(examples)
+    sectors: list = [None] * len(examples)
+    for index, doc in annotator._process(texts, hints, classify=False):
+        rows[index] = features_of(doc)
+        sectors[index] = sorted({actor.sector for actor in doc._.actors or ()})
+    return rows, sectors
+
+
+def decide_themes(
+    scores: dict[str, float], kind: str, sectors: Sequence[str], settings: dict, rules: dict
+) -> set[str]:
+    """The Annotator's theme decision (pipeline/annotate.py) on one item's scores."""
+    limits = theme_thresholds(settings)
+    themes = [t for t, s in scores.items() if s >= limits[t] and t != rules["other_theme"]]
+    if kind == rules["other_kind"]:
+        themes = [t for t in themes if scores[t] >= settings["other_kind_theme_threshold"]]
+    elif not themes:
+        best = max((t for t in scores if t != rules["other_theme"]), key=scores.__getitem__)
+        if scores[best] >= settings["fallback_theme_threshold"]:
+            themes = [best]
+    if kind == rules["partnership_kind"] and len(sectors) >= 2:
+        themes.append(rules["cross_sector_theme"])
+    return set(themes) or {rules["other_theme"]}
+
+
+def folds_of(groups: list[str], count: int) -> list[int]:
+    """Fold number of each example: files dealt round-robin by size, largest first."""
+    sizes: dict[str, int] = {}
+    for group in groups:
+        sizes[group] = sizes.get(group, 0) + 1
+    totals = [0] * count
+    assignment = {}
+    for group in sorted(sizes, key=lambda g: (-sizes[g], g)):
+        fold = int(np.argmin(totals))
+        assignment[group] = fold
+        totals[fold] += sizes[group]
+    return [assignment[group] for group in groups]
+
+
+def cross_validate(
+    rows: list[Features], examples: list[dict], folds: list[int], settings: dict
+) -> tuple[list[str], list[dict[str, float]]]:
+    """Out-of-fold kind and theme scores of every example."""
+    kinds: list = [None] * len(rows)
+    scores: list = [None] * len(rows)
+    for fold in sorted(set(folds)):
+        train = [i for i, f in enumerate(folds) if f != fold]
+        test = [i for i, f in enumerate(folds) if f == fold]
+        fit_rows, fit_kinds, fit_themes = [], [], []
+        for i in train:
+            variants = [rows[i]]
+            if settings["train_without_hint"] and rows[i].hint:
+                variants.append(replace(rows[i], hint=None))
+            for variant in variants:
+                fit_rows.append(variant)
+                fit_kinds.append(examples[i]["kind"])
+                fit_themes.append(list(examples[i]["themes"]))
+        model = KindThemeModel(settings)
+        model.fit(fit_rows, fit_kinds, fit_themes)
+        for i, prediction in zip(test, model.predict([rows[i] for i in test]), strict=True):
+            kinds[i] = prediction.kind
+            scores[i] = prediction.theme_scores
+    return kinds, scores
+
+
+def best_thresholds(examples: list[dict], scores: list[dict[str, float]]) -> dict[str, float]:
+    """Per theme, the raw-score threshold with the best out-of-fold F1 (ties: nearest 0.5)."""
+    best = {}
+    for theme in codes("themes"):
+        gold = np.array([theme in example["themes"] for example in examples])
+        values = np.array([score[theme] for score in scores])
+        candidates = []
+        for limit in np.arange(0.2, 0.71, 0.025):
+            predicted = values >= limit
+            tp = int((gold & predicted).sum())
+            f1 = 2 * tp / (gold.sum() + predicted.sum()) if gold.sum() + predicted.sum() else 0
+            candidates.append((round(f1, 3), -abs(limit - 0.5), round(float(limit), 3)))
+        best[theme] = max(candidates)[2]
+    return best
+
+
+def report_of(
+    examples: list[dict],
+    rows: list[Features],
+    sectors: list,
+    folds: list[int],
+    settings: dict,
+    rules: dict,
+    thresholds: bool,
+) -> None:
+    """Cross-validate one settings variant and print its table."""
+    kinds, scores = cross_validate(rows, examples, folds, settings)
+    predicted = [
+        decide_themes(score, kind, sector, settings, rules)
+        for score, kind, sector in zip(scores, kinds, sectors, strict=True)
+    ]
+    report = _field_scores([set(e["themes"]) for e in examples], predicted)
+    print(f"{'theme':<22} {'P':>6} {'R':>6} {'F1':>6} {'n':>5}")
+    for theme, s in report["labels"].items():
+        print(
+            f"{theme:<22} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} {s['support']:5d}"
+        )
+    print(f"{'micro F1':<22} {report['micro']['f1']:20.3f}")
+    print(f"{'macro F1':<22} {report['macro']['f1']:20.3f}")
+    accuracy = np.mean([k == e["kind"] for k, e in zip(kinds, examples, strict=True)])
+    print(f"{'kind accuracy':<22} {accuracy:20.3f}")
+    if thresholds:
+        print("best per-theme thresholds:", best_thresholds(examples, scores))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=8)
+    parser.add_argument("--thresholds", action="store_true")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="'KEY=VALUE ...'",
+        help="a settings variant to score besides the configured one (repeatable)",
+    )
+    arguments = parser.parse_args()
+    started = time.perf_counter()
+    annotator = Annotator()
+    configured = dict(annotator.settings[CLASSIFIER_SETTINGS])
+    rules = annotator.settings["rules"]
+    examples, groups = [], []
+    for path in sorted(Path(str(data_path("training"))).glob("*.jsonl")):
+        for example in training_examples_of(path):
+            examples.append(example)
+            groups.append(path.stem)
+    rows, sectors = featurise(annotator, examples)
+    folds = folds_of(groups, arguments.folds)
+    print(f"{len(examples)} items, {len(set(groups))} files, {arguments.folds} grouped folds")
+    for variant in ["", *arguments.set]:
+        settings = dict(configured)
+        for assignment in variant.split():
+            key, value = assignment.split("=", 1)
+            settings[key] = yaml.safe_load(value)
+        print(f"\n== settings: {variant or 'as configured'}")
+        report_of(examples, rows, sectors, folds, settings, rules, arguments.thresholds)
+    print(f"({time.perf_counter() - started:.0f} s)")
+
+
+def training_examples_of(path: Path) -> list[dict]:
+    """The labelled examples of one training file (those with kind and themes)."""
+    examples = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return [e for e in examples if "kind" in e and "themes" in e]
+
+
+if __name__ == "__main__":
+    main()
