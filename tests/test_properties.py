@@ -109,8 +109,7 @@ ANNOTATIONS = st.builds(
 )
 
 
-# Segmentation makes items only of text with a letter or digit (see segment._finish); with
-# no lemma at all dedupe fails today (see the xfail below), so every item has one.
+# Segmentation makes items only of text with a letter or digit (see segment._finish).
 ITEM_TEXT = TEXT.filter(lambda text: any(char.isalnum() for char in text))
 
 
@@ -135,11 +134,6 @@ def test_deduplication_covers_every_item_once_in_any_order(entries, random):
     assert cluster_items(shuffled) == clusters
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cluster_items raises 'empty vocabulary' (sklearn) when no item has a term "
-    "(one item 'a' without lemmas); it should give each such item its own cluster",
-)
 def test_deduplication_of_items_without_terms():
     annotation = Annotation("pl", "recommendation", ["other"])
     items = [AnnotatedItem("a", "a", annotation), AnnotatedItem("b", "…", annotation)]

@@ -106,10 +106,21 @@ def cluster_items(
     if len(set(ids)) != len(ids):
         duplicates = sorted(item_id for item_id, count in Counter(ids).items() if count > 1)[:3]
         raise RekomendacjeError(f"item ids must be unique; repeated: {', '.join(duplicates)}")
-    if not ordered:
-        return []
     lex = lexicon()
-    terms = [item_terms(item, lex) for item in ordered]
+    terms_of = {item.id: item_terms(item, lex) for item in ordered}
+    # An item with no term ("…", "a") has nothing to compare: it stands alone.
+    alone = [
+        Cluster(id=cluster_id(item.id), item_ids=(item.id,), canonical_item_id=item.id)
+        for item in ordered
+        if not terms_of[item.id]
+    ]
+    ordered = [item for item in ordered if terms_of[item.id]]
+    ids = [item.id for item in ordered]
+    if progress and alone:
+        progress(len(alone))
+    if not ordered:
+        return sorted(alone, key=lambda cluster: cluster.id)
+    terms = [terms_of[item.id] for item in ordered]
     vectors = vectorise(terms, [item_surface(item, lex) for item in ordered], settings)
     family_names = settings["kind_families"]
     family_codes = {name: code for code, name in enumerate(sorted(set(family_names.values())))}
@@ -160,4 +171,4 @@ def cluster_items(
                 links=tuple(links_of.get(number, ())),
             )
         )
-    return sorted(clusters, key=lambda cluster: cluster.id)
+    return sorted(clusters + alone, key=lambda cluster: cluster.id)
