@@ -12,8 +12,10 @@ file or lexicon retrains and an unchanged one loads in a moment.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import lru_cache
 from itertools import islice
@@ -138,8 +140,9 @@ class Annotator:
         """One Annotation per text, same order. kind_hints: kind codes or headings, or None."""
         hints = list(kind_hints) if kind_hints is not None else [None] * len(texts)
         annotations: list[Annotation | None] = [None] * len(texts)
-        for index, doc in self._process(texts, hints, True, progress):
-            annotations[index] = self._annotation(doc)
+        with garbage_collection_paused():
+            for index, doc in self._process(texts, hints, True, progress):
+                annotations[index] = self._annotation(doc)
         return annotations  # type: ignore[return-value]
 
     def _annotation(self, doc: Doc) -> Annotation:
@@ -185,6 +188,24 @@ class Annotator:
             scores=extension.scores,
             lemmas=content_lemmas(doc, doc.lang_),
         )
+
+
+@contextmanager
+def garbage_collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector inside the block (restored after).
+
+    Annotating allocates millions of short-lived objects, which trigger collections that
+    each walk every live object, the model and the word caches included: a fifth of the
+    annotate time. The pass leaves under one cyclic object per item, collected at the
+    next collection after the block, so memory stays flat.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _script_language(language: str) -> str:

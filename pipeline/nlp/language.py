@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import yaml
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
@@ -11,7 +12,7 @@ from spacy.lang.pl.stop_words import STOP_WORDS as POLISH_STOP_WORDS
 from spacy.tokens import Doc
 
 from pipeline.config import section
-from pipeline.nlp.text import fold, words
+from pipeline.nlp.text import WORD, fold
 from pipeline.vocabulary import data_path
 
 # Set by the Annotator when it routes a text to its language's pipeline.
@@ -47,6 +48,61 @@ def markers() -> LanguageMarkers:
     )
 
 
+class WordEvidence(NamedTuple):
+    """What one word contributes to the detector; the text's evidence is the sum."""
+
+    letters: int
+    cyrillic: int
+    ukrainian_letters: int
+    russian_letters: int
+    polish_marked: int  # a word with Polish letters (acronyms aside)
+    polish_words: int
+    english_words: int
+    polish_bigrams: int
+    english_bigrams: int
+    polish_suffixes: int
+    english_suffixes: int
+
+
+# Evidence per word form, shared by all texts: words repeat far more than texts do.
+_WORD_EVIDENCE: dict[str, WordEvidence] = {}
+_WORD_EVIDENCE_LIMIT = 500_000
+
+
+def word_evidence(word: str) -> WordEvidence:
+    """The counts one word (a match of `text.WORD`) adds to its text's evidence, cached."""
+    cached = _WORD_EVIDENCE.get(word)
+    if cached is not None:
+        return cached
+    evidence = markers()
+    lower = word.lower()
+    letters = [char for char in lower if char.isalpha()]
+    # Acronyms ("UP", "UA", "CWK") are names, not words of either language. A word with
+    # Polish letters is Polish, but English notes name Polish places too, so it counts
+    # once, not again through its letter pairs or ending.
+    acronym = word.isupper() and len(word) > 1
+    marked = not acronym and bool(evidence.script_letters["pl"].intersection(lower))
+    plain = not acronym and not marked
+    folded = fold(word)
+    cached = WordEvidence(
+        len(letters),
+        sum(1 for char in letters if "\u0400" <= char <= "\u04ff"),
+        sum(1 for char in letters if char in evidence.script_letters["uk"]),
+        sum(1 for char in letters if char in evidence.script_letters["ru"]),
+        int(marked),
+        int(plain and folded in evidence.polish_words),
+        int(plain and folded in evidence.english_words),
+        sum(folded.count(pair) for pair in evidence.bigrams["pl"]) if plain else 0,
+        sum(folded.count(pair) for pair in evidence.bigrams["en"]) if plain else 0,
+        int(plain and folded.endswith(evidence.suffixes["pl"])),
+        int(plain and folded.endswith(evidence.suffixes["en"])),
+    )
+    if len(_WORD_EVIDENCE) >= _WORD_EVIDENCE_LIMIT:
+        _WORD_EVIDENCE.clear()
+    _WORD_EVIDENCE[word] = cached
+    return cached
+
+
 def detect_language(text: str) -> str:
     """The ISO 639-1 code of the text's language: "pl", "uk", "en", or "ru" for Russian.
 
@@ -57,31 +113,22 @@ def detect_language(text: str) -> str:
     Undecidable text is Polish, the notes' language.
     """
     settings = section("annotate").get("language", {})
-    evidence = markers()
-    letters = [char for char in text.lower() if char.isalpha()]
-    if not letters:
+    # Every letter is inside a word, and no letter pair or ending spans two words, so
+    # the text's counts are the sums of its words' (cached) counts.
+    rows = [word_evidence(word) for word in WORD.findall(text)]
+    total = WordEvidence(*(sum(column) for column in zip(*rows, strict=True))) if rows else None
+    if total is None or not total.letters:
         return settings.get("default", "pl")
-    cyrillic = sum(1 for char in letters if "\u0400" <= char <= "\u04ff")
-    if cyrillic / len(letters) >= settings.get("cyrillic_share", 0.5):
-        ukrainian = sum(1 for char in letters if char in evidence.script_letters["uk"])
-        russian = sum(1 for char in letters if char in evidence.script_letters["ru"])
-        return "ru" if russian > ukrainian else "uk"
-    # Acronyms ("UP", "UA", "CWK") are names, not words of either language.
-    original = [word for _, _, word in words(text) if not (word.isupper() and len(word) > 1)]
-    # A word with Polish letters is Polish, but English notes name Polish places too, so
-    # it counts once, not again through its letter pairs or ending.
-    polish_letters = evidence.script_letters["pl"]
-    marked = [word for word in original if polish_letters.intersection(word.lower())]
-    folded = [fold(word) for word in original if not polish_letters.intersection(word.lower())]
-    polish = settings.get("polish_letter_weight", 1.0) * len(marked)
-    polish += sum(1.0 for word in folded if word in evidence.polish_words)
-    english = sum(1.0 for word in folded if word in evidence.english_words)
-    joined = " ".join(folded)
+    if total.cyrillic / total.letters >= settings.get("cyrillic_share", 0.5):
+        return "ru" if total.russian_letters > total.ukrainian_letters else "uk"
+    polish = settings.get("polish_letter_weight", 1.0) * total.polish_marked
+    polish += float(total.polish_words)
+    english = float(total.english_words)
     bigram_weight = settings.get("bigram_weight", 0.1)
-    polish += bigram_weight * sum(joined.count(pair) for pair in evidence.bigrams["pl"])
-    english += bigram_weight * sum(joined.count(pair) for pair in evidence.bigrams["en"])
+    polish += bigram_weight * total.polish_bigrams
+    english += bigram_weight * total.english_bigrams
     suffix_weight = settings.get("suffix_weight", 0.5)
-    polish += suffix_weight * sum(1 for word in folded if word.endswith(evidence.suffixes["pl"]))
-    english += suffix_weight * sum(1 for word in folded if word.endswith(evidence.suffixes["en"]))
+    polish += suffix_weight * total.polish_suffixes
+    english += suffix_weight * total.english_suffixes
     margin = settings.get("english_margin", 0.0)
     return "en" if english > polish + margin else settings.get("default", "pl")

@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from functools import cache
+from typing import NamedTuple
 
 import morfeusz2
 import numpy
@@ -35,21 +36,30 @@ for _name in ("forms", "lemmas"):
         Doc.set_extension(_name, default=None)
 
 
-def token_texts(doc: Doc) -> list[str]:
-    """The tokens' texts, read from the doc's arrays (creating Token objects is slow)."""
-    strings = doc.vocab.strings
-    return [strings[orth] for orth in doc.to_array(ORTH).tolist()]
+class Reading(NamedTuple):
+    """One token's lemma, as stored: the lower-case form, the lemma, its id in the
+    vocabulary's strings and its folded key (what lexicons are matched on)."""
+
+    form: str
+    lemma: str
+    lemma_id: int
+    key: str
 
 
-def set_lemmas(doc: Doc, forms: list[str], lemmas: list[str]) -> Doc:
-    """Store the lemmas as `token.lemma_` (in one array write) and on `doc._`."""
-    if lemmas:
-        strings = doc.vocab.strings
-        doc.from_array(
-            [LEMMA], numpy.array([[strings.add(lemma)] for lemma in lemmas], dtype="uint64")
-        )
+def reading(doc: Doc, form: str, lemma: str) -> Reading:
+    """The Reading of a lower-case form with its lemma (the lemma added to the strings)."""
+    return Reading(form, lemma, doc.vocab.strings.add(lemma), fold(lemma))
+
+
+def set_lemmas(doc: Doc, readings: list[Reading]) -> Doc:
+    """Store the lemmas as `token.lemma_` (in one array write), the forms and lemmas on
+    `doc._`, and the folded lemmas where `lexicons.lemma_keys` reads them."""
+    if readings:
+        doc.from_array([LEMMA], numpy.array([[item.lemma_id] for item in readings], dtype="uint64"))
     extension = doc._
-    extension.forms, extension.lemmas = forms, lemmas
+    extension.forms = [item.form for item in readings]
+    extension.lemmas = [item.lemma for item in readings]
+    doc.user_data["lemma_keys"] = [item.key for item in readings]
     return doc
 
 
@@ -79,6 +89,19 @@ def _seed_words(sources: Iterable[str]) -> set[str]:
     }
 
 
+class PolishForm:
+    """A Polish word form as written, with its readings in the four contexts
+    (capitalised inside a sentence or not, after a verbal context word or not)."""
+
+    __slots__ = ("text", "capitalised", "opens_verb", "readings")
+
+    def __init__(self, text: str, capitalised: bool, opens_verb: bool) -> None:
+        self.text = text
+        self.capitalised = capitalised
+        self.opens_verb = opens_verb  # "nie", "się", "należy": a verb is likely next
+        self.readings: list[Reading | None] = [None] * 4  # by 2 * proper + verbal
+
+
 class PolishLemmatizer:
     """Chooses one of Morfeusz's interpretations per form and caches it.
 
@@ -101,7 +124,9 @@ class PolishLemmatizer:
         }
         self.acronym_length = settings["acronym_length"]
         self.restored: dict[str, str] = {}
-        self.cache: dict[tuple[str, bool, bool], str] = {}
+        # Per token id (the form's hash, the same in every doc): the form as written,
+        # whether it is capitalised and opens a verb, and its readings by context.
+        self.cache: dict[int, PolishForm] = {}
 
     def initialize(self, get_examples=None, nlp: Language | None = None) -> None:
         """Build the diacritics-restoring map from the vocabulary files."""
@@ -122,20 +147,25 @@ class PolishLemmatizer:
         self.cache.clear()
 
     def __call__(self, doc: Doc) -> Doc:
-        texts = token_texts(doc)
-        previous = ""
-        forms, lemmas = [], []
-        for position, text in enumerate(texts):
-            proper = position > 0 and is_capitalised(text)
-            verbal = previous in self.verbal_context
-            key = (text, proper, verbal)
-            lemma = self.cache.get(key)
-            if lemma is None:
-                lemma = self.cache[key] = self.lemmatize(text, proper, verbal)
-            previous = text.lower()
-            forms.append(previous)
-            lemmas.append(lemma)
-        return set_lemmas(doc, forms, lemmas)
+        strings = doc.vocab.strings
+        readings = []
+        verbal = False
+        for position, orth in enumerate(doc.to_array(ORTH).tolist()):
+            form = self.cache.get(orth)
+            if form is None:
+                text = strings[orth]
+                form = self.cache[orth] = PolishForm(
+                    text, is_capitalised(text), text.lower() in self.verbal_context
+                )
+            proper = position > 0 and form.capitalised
+            context = 2 * proper + verbal
+            item = form.readings[context]
+            if item is None:
+                lemma = self.lemmatize(form.text, proper, verbal)
+                item = form.readings[context] = reading(doc, form.text.lower(), lemma)
+            readings.append(item)
+            verbal = form.opens_verb
+        return set_lemmas(doc, readings)
 
     def lemmatize(self, text: str, proper: bool, verbal: bool) -> str:
         """The lower-case lemma of one form; the form itself when nothing is known."""
@@ -176,20 +206,20 @@ class UkrainianLemmatizer:
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         self.analyser = pymorphy3.MorphAnalyzer(lang="uk")
-        self.cache: dict[str, str] = {}
+        self.cache: dict[int, Reading] = {}  # per token id
 
     def __call__(self, doc: Doc) -> Doc:
-        forms = [text.lower() for text in token_texts(doc)]
-        lemmas = []
-        for form in forms:
-            lemma = self.cache.get(form)
-            if lemma is None:
-                lemma = form
+        strings = doc.vocab.strings
+        readings = []
+        for orth in doc.to_array(ORTH).tolist():
+            item = self.cache.get(orth)
+            if item is None:
+                form = lemma = strings[orth].lower()
                 if WORD.fullmatch(form):
                     lemma = self.analyser.parse(form)[0].normal_form
-                self.cache[form] = lemma
-            lemmas.append(lemma)
-        return set_lemmas(doc, forms, lemmas)
+                item = self.cache[orth] = reading(doc, form, lemma)
+            readings.append(item)
+        return set_lemmas(doc, readings)
 
 
 class EnglishLemmatizer:
@@ -202,21 +232,23 @@ class EnglishLemmatizer:
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         self.table: Table | None = None
-        self.cache: dict[str, str] = {}
+        self.cache: dict[int, Reading] = {}  # per token id
 
     def initialize(self, get_examples=None, nlp: Language | None = None) -> None:
         self.table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
         self.cache.clear()
 
     def __call__(self, doc: Doc) -> Doc:
-        forms = [text.lower() for text in token_texts(doc)]
-        lemmas = []
-        for form in forms:
-            lemma = self.cache.get(form)
-            if lemma is None:
-                lemma = self.cache[form] = self.table.get(form, form) if self.table else form
-            lemmas.append(lemma)
-        return set_lemmas(doc, forms, lemmas)
+        strings = doc.vocab.strings
+        readings = []
+        for orth in doc.to_array(ORTH).tolist():
+            item = self.cache.get(orth)
+            if item is None:
+                form = strings[orth].lower()
+                lemma = self.table.get(form, form) if self.table else form
+                item = self.cache[orth] = reading(doc, form, lemma)
+            readings.append(item)
+        return set_lemmas(doc, readings)
 
 
 @Language.factory("english_lemmatizer")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class PhraseMatch:
+class PhraseMatch(NamedTuple):
+    """One phrase found: keys[start:end] and the value it was registered with."""
+
     start: int  # index of the first key
     end: int  # index after the last key
     value: Hashable
@@ -47,15 +49,21 @@ class PhraseIndex:
             return []
         matches: list[PhraseMatch] = []
         covered_until = 0
-        for position, key in enumerate(keys):
-            if key not in starts or (longest and position < covered_until):
+        count = len(keys)
+        for position in [position for position, key in enumerate(keys) if key in starts]:
+            if longest and position < covered_until:
                 continue
+            after = position + 1
             found = [
-                PhraseMatch(position, position + 1 + len(rest), value)
-                for rest, value in self.by_first[key]
-                if all(
-                    position + 1 + offset < len(keys) and keys[position + 1 + offset] in slot
-                    for offset, slot in enumerate(rest)
+                PhraseMatch(position, after + len(rest), value)
+                for rest, value in self.by_first[keys[position]]
+                if not rest
+                or (
+                    after + len(rest) <= count
+                    and all(
+                        key in slot
+                        for key, slot in zip(keys[after : after + len(rest)], rest, strict=True)
+                    )
                 )
             ]
             if longest and found:

@@ -39,10 +39,25 @@ def text_of(doc: Doc) -> str:
     return text
 
 
+# Folded forms per word, shared by all docs: words repeat far more than texts do.
+_FOLDED_WORDS: dict[str, str] = {}
+_FOLDED_WORDS_LIMIT = 500_000
+
+
+def fold_word(word: str) -> str:
+    """`fold(word)`, cached per word."""
+    folded = _FOLDED_WORDS.get(word)
+    if folded is None:
+        if len(_FOLDED_WORDS) >= _FOLDED_WORDS_LIMIT:
+            _FOLDED_WORDS.clear()
+        folded = _FOLDED_WORDS[word] = fold(word)
+    return folded
+
+
 def word_keys(doc: Doc) -> tuple[list[tuple[int, int, str]], list[str]]:
     """The doc's words (start, end, word) and their folded forms, computed once per doc."""
     cached = doc.user_data.get("word_keys")
     if cached is None:
         spans = list(words(text_of(doc)))
-        cached = doc.user_data["word_keys"] = (spans, [fold(word) for _, _, word in spans])
+        cached = doc.user_data["word_keys"] = (spans, [fold_word(word) for _, _, word in spans])
     return cached
