@@ -200,43 +200,16 @@ def _clean(lemma: str) -> str:
     return lemma.split(":")[0].lower() or lemma.lower()
 
 
-class UkrainianLemmatizer:
-    """pymorphy3's most probable normal form of each word, cached per form."""
+class FormLemmatizer:
+    """A lemmatiser whose lemma depends on the word form alone, cached per token id."""
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
-        self.analyser = pymorphy3.MorphAnalyzer(lang="uk")
         self.cache: dict[int, Reading] = {}  # per token id
 
-    def __call__(self, doc: Doc) -> Doc:
-        strings = doc.vocab.strings
-        readings = []
-        for orth in doc.to_array(ORTH).tolist():
-            item = self.cache.get(orth)
-            if item is None:
-                form = lemma = strings[orth].lower()
-                if WORD.fullmatch(form):
-                    lemma = self.analyser.parse(form)[0].normal_form
-                item = self.cache[orth] = reading(doc, form, lemma)
-            readings.append(item)
-        return set_lemmas(doc, readings)
-
-
-class EnglishLemmatizer:
-    """spaCy's English lookup table (spacy-lookups-data) applied to the lower-cased form.
-
-    spaCy's own lookup lemmatiser is case-sensitive, so "Schools" at the start of a
-    sentence would stay "schools".
-    """
-
-    def __init__(self, nlp: Language, name: str) -> None:
-        self.name = name
-        self.table: Table | None = None
-        self.cache: dict[int, Reading] = {}  # per token id
-
-    def initialize(self, get_examples=None, nlp: Language | None = None) -> None:
-        self.table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
-        self.cache.clear()
+    def lemma_of(self, form: str) -> str:
+        """The lemma of a lower-cased word form."""
+        raise NotImplementedError
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
@@ -245,10 +218,39 @@ class EnglishLemmatizer:
             item = self.cache.get(orth)
             if item is None:
                 form = strings[orth].lower()
-                lemma = self.table.get(form, form) if self.table else form
-                item = self.cache[orth] = reading(doc, form, lemma)
+                item = self.cache[orth] = reading(doc, form, self.lemma_of(form))
             readings.append(item)
         return set_lemmas(doc, readings)
+
+
+class UkrainianLemmatizer(FormLemmatizer):
+    """pymorphy3's most probable normal form of each word, cached per form."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        super().__init__(nlp, name)
+        self.analyser = pymorphy3.MorphAnalyzer(lang="uk")
+
+    def lemma_of(self, form: str) -> str:
+        return self.analyser.parse(form)[0].normal_form if WORD.fullmatch(form) else form
+
+
+class EnglishLemmatizer(FormLemmatizer):
+    """spaCy's English lookup table (spacy-lookups-data) applied to the lower-cased form.
+
+    spaCy's own lookup lemmatiser is case-sensitive, so "Schools" at the start of a
+    sentence would stay "schools".
+    """
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        super().__init__(nlp, name)
+        self.table: Table | None = None
+
+    def initialize(self, get_examples=None, nlp: Language | None = None) -> None:
+        self.table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+        self.cache.clear()
+
+    def lemma_of(self, form: str) -> str:
+        return self.table.get(form, form) if self.table else form
 
 
 @Language.factory("english_lemmatizer")
