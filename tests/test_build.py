@@ -92,3 +92,50 @@ def test_a_note_that_cannot_be_read_is_listed_and_the_rest_is_built(tmp_path):
     assert [error.path for error in summary.errors] == ["zepsuta.docx"]
     errors = rows(tmp_path / "db" / "rekomendacje.db", "ingest_errors")
     assert errors[0]["path"] == "zepsuta.docx" and errors[0]["reason"]
+
+
+def test_registrants_stay_in_the_internal_database_only(sample_build):
+    import csv
+
+    path, _ = sample_build
+    with (NOTES / "registrations" / "rejestracja-2022-05-27.csv").open(encoding="utf-8") as f:
+        registrants = list(csv.DictReader(f))
+    emails = {row["Adres e-mail"].lower() for row in registrants if row["Adres e-mail"]}
+    names = {row["Imię i nazwisko"] for row in registrants if row["Imię i nazwisko"]}
+    public = sqlite_utils.Database(path)
+    assert "registrations" not in public.table_names()
+    dump = "\n".join(public.iterdump()).lower()
+    assert not [email for email in emails if email in dump]
+    assert not [name for name in names if name.lower() in dump]
+    internal = sqlite_utils.Database(internal_path_for(path))
+    assert internal["registrations"].count == len(emails)
+    sources = {row["source"] for row in public["organizations"].rows}
+    assert {"reference", "registration"} <= sources
+
+
+def test_partnership_views_count_what_the_tables_hold(sample_build):
+    path, summary = sample_build
+    db = sqlite_utils.Database(path)
+    by_type = list(db["partnerstwa_wg_typu"].rows)
+    assert sum(row["partnerships"] for row in by_type) == summary.partnerships
+    by_organization = list(db["organizacje_wg_partnerstw"].rows)
+    top = by_organization[0]
+    members = db.execute(
+        "select count(distinct partnership_id) from partnership_members where organization_id = ?",
+        [top["id"]],
+    ).fetchone()[0]
+    assert top["partnerships"] == members >= 3
+    for row in db["partnerstwa_wg_dzielnic"].rows:
+        assert 0 <= row["cross_sector_share"] <= 1
+        assert row["cross_sector_share"] == round(row["cross_sector"] / row["partnerships"], 3)
+
+
+def test_a_release_and_its_changelog_are_made_from_the_sample_notes(sample_build, tmp_path):
+    from pipeline.release import make_release
+
+    path, _ = sample_build
+    release = make_release(path, tmp_path / "releases")
+    files = sorted(p.name for p in (tmp_path / "releases").iterdir())
+    assert any(name.startswith("rekomendacje-1.0.0-") and name.endswith(".db") for name in files)
+    changelog = next((tmp_path / "releases").glob("*.md")).read_text(encoding="utf-8")
+    assert "1.0.0" in changelog and release is not None

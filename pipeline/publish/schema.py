@@ -143,6 +143,28 @@ select partnerships.id, partnerships.text, partnerships.partnership_type, partne
 from partnerships where cross_sector = 1
 order by partnerships.members desc, partnerships.id
 """,
+    "partnerstwa_wg_dzielnic": """
+select districts.code as district, districts.label_pl,
+       count(partnerships.id) as partnerships,
+       sum(partnerships.cross_sector) as cross_sector,
+       round(1.0 * sum(partnerships.cross_sector) / count(partnerships.id), 3) as cross_sector_share
+from districts
+join partnerships on exists (
+  select 1 from json_each(partnerships.districts) where json_each.value = districts.code)
+group by districts.code order by partnerships desc, districts.code
+""",
+    "partnerstwa_wg_typu": """
+select partnership_type, count(*) as partnerships, sum(cross_sector) as cross_sector,
+       sum(with_refugees) as with_refugees
+from partnerships group by partnership_type order by partnerships desc, partnership_type
+""",
+    "organizacje_wg_partnerstw": """
+select organizations.id, organizations.name, organizations.sector, organizations.generic,
+       count(distinct partnership_members.partnership_id) as partnerships
+from organizations
+join partnership_members on partnership_members.organization_id = organizations.id
+group by organizations.id order by partnerships desc, organizations.id
+""",
     "mapa_dzielnic": """
 select districts.code, districts.label_pl as district, districts.latitude, districts.longitude,
        (select count(*) from item_districts where item_districts.district = districts.code)
