@@ -12,16 +12,14 @@ from spacy.tokens import Doc
 
 from pipeline.nlp.lexicons import lemma_keys, phrase_keys, read_yaml
 from pipeline.nlp.phrases import PhraseIndex
-from pipeline.nlp.text import WORD, fold, text_of, word_keys
+from pipeline.nlp.text import WORD, fold, register_doc_extensions, text_of, word_keys
 from pipeline.organizations import find_organizations, registry
 from pipeline.records import Actor
 
 GENERIC_ACTORS = "generic-actors.yaml"
 ACTOR_CONTEXT = "lexicon/actor-context.yaml"
 
-for _name in ("actors", "venue_actors"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
+register_doc_extensions("actors", "venue_actors")
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp.lexicons import lemma_keys
-from pipeline.nlp.text import fold, text_of
+from pipeline.nlp.text import fold, register_doc_extensions, text_of
 from pipeline.vocabulary import codes
 
-for _name in ("kind", "themes", "scores", "kind_hint"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
+register_doc_extensions("kind", "themes", "scores", "kind_hint")
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,10 @@ from spacy.tokens import Doc
 from pipeline.nlp.language import detect_language
 from pipeline.nlp.lemmas import SUPPORTED_LANGUAGES, lemma_pipeline
 from pipeline.nlp.lexicons import kind_patterns, label_index, lemma_keys
-from pipeline.nlp.text import fold, text_of
+from pipeline.nlp.text import fold, register_doc_extensions, text_of
 from pipeline.vocabulary import codes
 
-if not Doc.has_extension("cues"):
-    Doc.set_extension("cues", default=None)
+register_doc_extensions("cues")
 
 KIND_LEXICON = "lexicon/kinds.yaml"
 THEME_LEXICON = "lexicon/themes.yaml"

@@ -11,15 +11,21 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp.phrases import PhraseIndex
-from pipeline.nlp.text import WORD, fold, is_capitalised, text_of, word_keys, words
+from pipeline.nlp.text import (
+    WORD,
+    fold,
+    is_capitalised,
+    register_doc_extensions,
+    text_of,
+    word_keys,
+    words,
+)
 from pipeline.vocabulary import data_path
 
 # Punctuation after which a capital letter says nothing: a new sentence or list entry.
 _SENTENCE_BREAK = set('.!?:;\n•*>-–—()[]"„”«»')
 
-for _name in ("districts", "district_mentions"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
+register_doc_extensions("districts", "district_mentions")
 
 
 @dataclass(frozen=True)

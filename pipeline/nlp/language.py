@@ -9,15 +9,13 @@ from typing import NamedTuple
 import yaml
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.pl.stop_words import STOP_WORDS as POLISH_STOP_WORDS
-from spacy.tokens import Doc
 
 from pipeline.config import section
-from pipeline.nlp.text import WORD, fold
+from pipeline.nlp.text import WORD, fold, register_doc_extensions
 from pipeline.vocabulary import data_path
 
 # Set by the Annotator when it routes a text to its language's pipeline.
-if not Doc.has_extension("language"):
-    Doc.set_extension("language", default=None)
+register_doc_extensions("language")
 
 
 @dataclass(frozen=True)

@@ -24,16 +24,14 @@ from spacy.lookups import Table, load_lookups
 from spacy.tokens import Doc
 
 from pipeline.nlp.language import detect_language
-from pipeline.nlp.text import WORD, fold, is_capitalised
+from pipeline.nlp.text import WORD, fold, is_capitalised, register_doc_extensions
 from pipeline.vocabulary import data_path
 
 SUPPORTED_LANGUAGES = ("pl", "uk", "en")
 
 # Set by every lemmatiser in the same pass over the tokens, so later components and the
 # classifier need not walk the tokens again: lower-case forms and lemmas per token.
-for _name in ("forms", "lemmas"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
+register_doc_extensions("forms", "lemmas")
 
 
 class Reading(NamedTuple):

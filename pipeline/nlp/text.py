@@ -61,3 +61,10 @@ def word_keys(doc: Doc) -> tuple[list[tuple[int, int, str]], list[str]]:
         spans = list(words(text_of(doc)))
         cached = doc.user_data["word_keys"] = (spans, [fold_word(word) for _, _, word in spans])
     return cached
+
+
+def register_doc_extensions(*names: str) -> None:
+    """Declare `doc._.<name>` for each name (default None), once per process."""
+    for name in names:
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
