@@ -1,15 +1,12 @@
 """Scoring annotation against gold: precision, recall and F1 per label of each field.
 
-Run `python -m pipeline.evaluation.annotation GOLD.jsonl` to annotate the gold texts
-(with their headings as hints) and print the table.
+`python -m pipeline evaluate GOLD.jsonl` annotates the gold texts (headings as hints)
+and prints these tables with the other scores.
 """
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from pipeline.records import Annotation
 
@@ -95,18 +92,3 @@ def format_report(report: dict) -> str:
         )
         lines.append(f"  {'exact match':<22} {scores['exact']:6.3f}")
     return "\n".join(lines)
-
-
-def main(path: str) -> None:
-    from pipeline.annotate import Annotator
-
-    gold = [json.loads(line) for line in Path(path).read_text("utf-8").splitlines() if line.strip()]
-    annotations = Annotator().annotate(
-        [record["text"] for record in gold],
-        [record.get("kind_hint") or record.get("heading") for record in gold],
-    )
-    print(format_report(score_annotations(gold, annotations)))
-
-
-if __name__ == "__main__":
-    main(sys.argv[1])
