@@ -24,6 +24,7 @@ import pymorphy3
 
 from pipeline.config import section
 from pipeline.errors import RekomendacjeError
+from pipeline.ids import slugify
 from pipeline.nlp.districts import DistrictMention, find_districts
 from pipeline.nlp.lexicons import read_yaml
 from pipeline.nlp.phrases import PhraseIndex
@@ -232,11 +233,6 @@ def resolve_organization(name: str) -> Organization | None:
     """The registry row a name (as written in a note) stands for, when it names one."""
     mentions = find_organizations(name)
     return registry().organizations[mentions[0].organization_id] if mentions else None
-
-
-def slugify(name: str) -> str:
-    """The id of a name: folded, lower case, words joined by hyphens."""
-    return "-".join(fold(word) for word in WORD.findall(name))
 
 
 def load_aliases(path: Path) -> list[Organization]:
