@@ -214,28 +214,14 @@ class KindThemeModel:
         matrix = self._matrix(rows, fit=True)
         # One-vs-rest with liblinear: far faster than a multinomial fit on sparse n-grams;
         # predict_proba normalises the binary probabilities into a distribution.
-        self.kind_model = OneVsRestClassifier(
-            LogisticRegression(
-                C=settings["kind_c"],
-                solver="liblinear",
-                max_iter=settings["max_iter"],
-                class_weight=settings["class_weight"] or None,
-            )
-        ).fit(matrix, list(kinds))
+        self.kind_model = _one_vs_rest(settings, settings["kind_c"]).fit(matrix, list(kinds))
         self.theme_binarizer = MultiLabelBinarizer(classes=list(self.themes))
         targets = self.theme_binarizer.fit_transform(themes)
         seen = targets.sum(axis=0) > 0
         self.theme_columns = [
             theme for theme, present in zip(self.themes, seen, strict=True) if present
         ]
-        self.theme_model = OneVsRestClassifier(
-            LogisticRegression(
-                C=settings["theme_c"],
-                solver="liblinear",
-                max_iter=settings["max_iter"],
-                class_weight=settings["class_weight"] or None,
-            )
-        ).fit(matrix, targets[:, seen])
+        self.theme_model = _one_vs_rest(settings, settings["theme_c"]).fit(matrix, targets[:, seen])
         self.fitted = True
 
     def predict(self, rows: Sequence[Features]) -> list[Prediction]:
@@ -342,3 +328,15 @@ class KindThemeClassifier:
 @Language.factory("kind_theme_classifier", default_config={"threshold": 0.5})
 def make_kind_theme_classifier(nlp: Language, name: str, threshold: float) -> KindThemeClassifier:
     return KindThemeClassifier(nlp, name, threshold)
+
+
+def _one_vs_rest(settings: dict, regularisation: float) -> OneVsRestClassifier:
+    """One-vs-rest logistic regressions (liblinear) with the configured iterations and weights."""
+    return OneVsRestClassifier(
+        LogisticRegression(
+            C=regularisation,
+            solver="liblinear",
+            max_iter=settings["max_iter"],
+            class_weight=settings["class_weight"] or None,
+        )
+    )
