@@ -64,6 +64,25 @@ def timed_write(*args, **kwargs):
     return write(*args, **kwargs)
 build_module.write_databases = timed_write
 
+import pipeline.publish.write as write_module
+from pipeline.publish.fingerprints import changed
+writes = []  # per database: "whole", or how many notes, clusters and link sets were rewritten
+plan_update = write_module.plan_update
+def recorded_plan(previous, current, path):
+    plan = plan_update(previous, current, path)
+    if plan is None:
+        # Why whole: no record, a file changed since, or (counts) too much changed.
+        before = previous.fingerprints if previous else None
+        writes.append("whole" + ("" if before is None else
+                      f" (file unchanged: {previous.stat == write_module.file_stat(path)}, "
+                      f"changed notes {len(changed(before.notes, current.notes))}, "
+                      f"clusters {len(changed(before.clusters, current.clusters))})"))
+    else:
+        writes.append(f"{len(plan.notes)} notes, {len(plan.clusters)} clusters, "
+                      f"{len(plan.links)} link sets rewritten")
+    return plan
+write_module.plan_update = recorded_plan
+
 notes, db, profile = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "1"
 if sys.argv[4] == "1":
     import pipeline.cache
@@ -86,7 +105,7 @@ if profiler:
 print(json.dumps({"seconds": round(ended - started, 2), "notes": summary.notes,
                   "items": summary.items, "stages": stages, "profile": top,
                   "cache_hits": caches[0].hits if caches else {},
-                  "cache_misses": caches[0].misses if caches else {},
+                  "cache_misses": caches[0].misses if caches else {}, "writes": writes,
                   "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
 """
 
@@ -96,8 +115,10 @@ def run_build(notes: Path, db_path: Path, profile: bool = False, pinned: bool = 
     flags = ["1" if profile else "0", "1" if pinned else "0"]
     completed = subprocess.run(
         [sys.executable, "-c", _CHILD, str(notes), str(db_path), *flags],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        capture_output=True, text=True, cwd=ROOT,
     )
+    if completed.returncode:
+        raise SystemExit(f"the build of {notes} failed:\n{completed.stderr[-3000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
@@ -160,7 +181,7 @@ def main() -> None:
         print(f"  incremental after one note changed: {incremental['seconds']} s "
               f"= {100 * incremental['seconds'] / full['seconds']:.1f} % of full, "
               f"stages {incremental['stages']}, cache hits {incremental['cache_hits']}, "
-              f"misses {incremental['cache_misses']}")
+              f"misses {incremental['cache_misses']}, databases written: {incremental['writes']}")
         if full["profile"]:
             print(full["profile"])
     print()

@@ -23,12 +23,15 @@ from itertools import islice
 from spacy.tokens import Doc
 
 from pipeline.config import section
+from pipeline.nlp.actors import venue_actors
 from pipeline.nlp.classifier import Features, KindThemeModel, features_of
 from pipeline.nlp.cues import kind_of_heading
 from pipeline.nlp.language import detect_language
-from pipeline.nlp.lemmas import SUPPORTED_LANGUAGES, content_lemmas
+from pipeline.nlp.lemmas import SUPPORTED_LANGUAGES
 from pipeline.nlp.model_cache import load_model, model_key, save_model
 from pipeline.nlp.pipelines import CLASSIFIER, build_pipelines
+from pipeline.nlp.readings import content_lemmas
+from pipeline.nlp.text import doc_fields
 from pipeline.records import Actor, Annotation
 from pipeline.vocabulary import codes, data_path
 
@@ -57,6 +60,7 @@ class Annotator:
 
     def __init__(self, extra_training: Sequence[tuple[str, dict]] = ()) -> None:
         self.settings = section("annotate")
+        self.theme_order = codes("themes")
         self.pipelines = build_pipelines()
         self.model = KindThemeModel(self.settings[CLASSIFIER_SETTINGS])
         examples = training_examples() + [
@@ -120,9 +124,9 @@ class Annotator:
                 for index in indices:
                     doc = nlp.make_doc(texts[index])
                     doc.user_data["text"] = texts[index]  # spaCy's doc.text rebuilds it
-                    extension = doc._
-                    extension.language = detected[index]
-                    extension.kind_hint = _hint(hints[index])
+                    fields = doc_fields(doc)
+                    fields["language"] = detected[index]
+                    fields["kind_hint"] = _hint(hints[index])
                     yield doc
 
             processed = nlp.pipe(prepared(), batch_size=batch_size, disable=disable)
@@ -148,10 +152,10 @@ class Annotator:
     def _annotation(self, doc: Doc) -> Annotation:
         classifier_settings = self.settings[CLASSIFIER_SETTINGS]
         rules = self.settings["rules"]
-        extension = doc._
-        theme_scores: dict[str, float] = extension.scores["themes"]
-        kind = extension.kind
-        themes = [theme for theme in extension.themes if theme != rules["other_theme"]]
+        fields = doc_fields(doc)
+        theme_scores: dict[str, float] = fields["scores"]["themes"]
+        kind = fields["kind"]
+        themes = [theme for theme in fields["themes"] if theme != rules["other_theme"]]
         if kind == rules["other_kind"]:
             # Codebook rule 10: "other" items are about nothing unless clearly so.
             limit = classifier_settings["other_kind_theme_threshold"]
@@ -163,10 +167,10 @@ class Annotator:
             )
             if theme_scores[best] >= classifier_settings["fallback_theme_threshold"]:
                 themes = [best]
-        actors: list[Actor] = extension.actors
+        actors: list[Actor] = fields["actors"]
         if kind == rules["other_kind"]:
             # A meeting's venue ("sala konferencyjna UD") is no actor (codebook rule 6).
-            venues = extension.venue_actors
+            venues = venue_actors(doc)
             actors = [actor for i, actor in enumerate(actors) if i not in venues]
         sectors = sorted({actor.sector for actor in actors})
         partnership_type = None
@@ -175,18 +179,17 @@ class Annotator:
             # Codebook rule 4: a cross-sector partnership is networking.
             if len(sectors) >= 2:
                 themes.append(rules["cross_sector_theme"])
-        order = codes("themes")
-        themes = sorted(set(themes), key=order.index) or [rules["other_theme"]]
+        themes = sorted(set(themes), key=self.theme_order.index) or [rules["other_theme"]]
         return Annotation(
-            language=extension.language,
+            language=fields["language"],
             kind=kind,
             themes=themes,
             actors=actors,
             sectors=sectors,
-            districts=extension.districts,
+            districts=fields["districts"],
             partnership_type=partnership_type,
-            scores=extension.scores,
-            lemmas=content_lemmas(doc, doc.lang_),
+            scores=fields["scores"],
+            lemmas=content_lemmas(doc),
         )
 
 

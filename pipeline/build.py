@@ -165,9 +165,13 @@ def build(
         )
         with cache_context as cache:
             knowledge_base, warnings = assemble(notes_dir, progress, cache)
-        if strict and knowledge_base.ingest_errors:
+            failed = strict and bool(knowledge_base.ingest_errors)
+            if not failed:
+                # The cache records what each database is written from, for the next build.
+                internal = internal_path or internal_path_for(db_path)
+                write_databases(knowledge_base, db_path, internal, cache)
+        if failed:
             raise strict_failure(knowledge_base.ingest_errors)
-        write_databases(knowledge_base, db_path, internal_path or internal_path_for(db_path))
     return BuildSummary(
         notes=len(knowledge_base.notes),
         items=len(knowledge_base.items),

@@ -1,12 +1,14 @@
 """Incremental builds: a note's segmentation and its items' annotations, reused when unchanged.
 
 The cache is one SQLite file (by default `.cache/<db name>.sqlite` beside the database).
-Two tables:
+Three tables:
 
 - `segments`: per note id, the items and skipped lines of the note, valid while the note's
   path, id and content hash (`Note.sha256`) and the code version are the same;
 - `annotations`: per item, its predicted annotation (before analysts' corrections, which
-  are applied on every build), keyed by the item's text, its kind hint and the model version.
+  are applied on every build), keyed by the item's text, its kind hint and the model version;
+- `written`: per database file, what it was written from (`pipeline.publish.fingerprints.
+  Written`), so that the next build rewrites only the rows of changed notes and clusters.
 
 The code version hashes the package version, its source (an editable install keeps one
 version number while the code changes) and every file under `pipeline/data/` (lexicons,
@@ -25,16 +27,21 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.progress import Advance
 from pipeline.records import Annotation, Item, NoteDocument, SkippedLine
 from pipeline.segment import segment_document
+
+if TYPE_CHECKING:
+    from pipeline.publish.fingerprints import Written
 
 CACHE_FOLDER = ".cache"
 _PACKAGE_ROOT = Path(__file__).resolve().parent
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS segments (note_id TEXT PRIMARY KEY, key TEXT, payload BLOB);
 CREATE TABLE IF NOT EXISTS annotations (key TEXT PRIMARY KEY, payload BLOB);
+CREATE TABLE IF NOT EXISTS written (path TEXT PRIMARY KEY, payload BLOB);
 """
 _LOOKUP_BATCH = 500  # keys per SELECT … IN (…), well under SQLite's variable limit
 
@@ -140,6 +147,24 @@ class BuildCache:
             ((key, pickle.dumps(annotation)) for key, annotation in entries),
         )
 
+    def written(self, path: Path) -> Written | None:
+        """What the database at path was last written from, if this cache saw it written."""
+        row = self.connection.execute(
+            "SELECT payload FROM written WHERE path = ?", (str(Path(path).resolve()),)
+        ).fetchone()
+        if row is None:
+            return None
+        try:
+            return pickle.loads(row[0])
+        except (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError):
+            return None  # written by another version of the code: write the database whole
+
+    def store_written(self, path: Path, written: Written) -> None:
+        self.connection.execute(
+            "INSERT OR REPLACE INTO written VALUES (?, ?)",
+            (str(Path(path).resolve()), pickle.dumps(written)),
+        )
+
     def prune(self) -> None:
         """Delete the entries this build did not use (deleted notes, changed texts, old models)."""
         self._delete_unused("segments", "note_id", self.used_notes)
@@ -230,8 +255,7 @@ def annotate_items(
             progress=progress,
         )
         fresh = {
-            keys[index]: annotation
-            for index, annotation in zip(missing, predicted, strict=True)
+            keys[index]: annotation for index, annotation in zip(missing, predicted, strict=True)
         }
         if cache is not None:
             cache.store_annotations(fresh.items())

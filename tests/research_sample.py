@@ -8,22 +8,16 @@ district, and four partnerships whose sectors, districts and co-creation are kno
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
-import pytest
-
-from pipeline.publish import write_databases
-from pipeline.records import (
-    Actor,
-    Annotation,
-    Cluster,
-    Item,
-    KnowledgeBase,
-    Note,
-    Organization,
-    Partnership,
-    PartnershipMember,
+from knowledge_base_builders import (
+    CONFERENCE,
+    annotated,
+    make_knowledge_base,
+    make_note,
+    make_partnership,
 )
+
+from pipeline.records import Actor, Annotation, Cluster, KnowledgeBase, Organization
 
 ORGANIZATIONS = {
     "ud-wola": Organization("ud-wola", "Urząd Dzielnicy Wola", "local_government"),
@@ -45,60 +39,216 @@ NOTES = {
 
 # item id: (note, text, kind, themes, districts, actor organisation ids, language)
 ITEMS: dict[str, tuple] = {
-    "g1-housing": ("g1", "Należy zwiększyć liczbę mieszkań interwencyjnych na Woli.",
-                   "recommendation", ["basic_needs"], ["wola"], [], "pl"),
-    "g1-housing-2": ("g1", "Więcej mieszkań interwencyjnych dla rodzin na Woli.",
-                     "recommendation", ["basic_needs"], ["wola"], [], "pl"),
-    "g2-housing": ("g2", "Rekomendujemy mieszkania interwencyjne na Woli.",
-                   "recommendation", ["basic_needs"], ["wola"], [], "pl"),
-    "g5-housing": ("g5", "Потрібно більше житла для біженців на Волі.",
-                   "recommendation", ["basic_needs"], ["wola"], [], "uk"),
-    "g7-housing": ("g7", "More emergency housing is needed in Wola.",
-                   "recommendation", ["basic_needs"], ["wola"], [], "en"),
-    "bielany-housing": ("bielany", "Mieszkania interwencyjne także poza Wolą.",
-                        "recommendation", ["basic_needs"], ["wola"], [], "pl"),
-    "g1-courses": ("g1", "Kursy polskiego wieczorem na Bielanach.",
-                   "recommendation", ["information_language"], ["bielany"], [], "pl"),
-    "bielany-courses": ("bielany", "Potrzebne są wieczorne kursy języka polskiego.",
-                        "recommendation", ["information_language"], ["bielany"], [], "pl"),
-    "g2-procedure": ("g2", "MRiPS powinno uprościć procedurę przyznawania świadczeń.",
-                     "recommendation", ["networking_systemic", "basic_needs"], [], ["mrips"], "pl"),
-    "g7-procedure": ("g7", "MRiPS should simplify the benefits procedure.",
-                     "recommendation", ["networking_systemic", "basic_needs"], [], ["mrips"], "en"),
-    "g5-mothers": ("g5", "Створити групи взаємодопомоги українських матерів.",
-                   "recommendation", ["civic_integration"], [], [], "uk"),
-    "g5-mothers-2": ("g5", "Групи підтримки для матерів з дітьми.",
-                     "recommendation", ["civic_integration"], [], [], "uk"),
-    "g5-culture": ("g5", "Спільні культурні заходи з сусідами.",
-                   "recommendation", ["civic_integration"], [], [], "uk"),
-    "g1-culture": ("g1", "Wspólne wydarzenia kulturalne z sąsiadami.",
-                   "recommendation", ["civic_integration"], [], [], "pl"),
-    "g2-psychologists": ("g2", "Brakuje psychologów mówiących po ukraińsku na Mokotowie.",
-                         "problem", ["health_protection"], ["mokotow"], [], "pl"),
-    "g1-flats": ("g1", "Brakuje mieszkań dla rodzin na Woli.",
-                 "problem", ["basic_needs"], ["wola"], [], "pl"),
-    "bielany-library": ("bielany", "Punkt informacyjny w bibliotece na Bielanach działa.",
-                        "good_practice", ["information_language"], ["bielany"], [], "pl"),
-    "g1-kitchen": ("g1", "Wspólna kuchnia na Woli działa od marca.",
-                   "good_practice", ["basic_needs"], ["wola"], [], "pl"),
-    "g1-partnership": ("g1", "UD Wola, Fundacja Ocalenie i UNHCR uzgodniły mieszkania na Woli.",
-                       "partnership", ["basic_needs", "networking_systemic"], ["wola"],
-                       ["ud-wola", "ocalenie", "unhcr"], "pl"),
-    "g5-partnership": ("g5", "Український дім і OPS Bielany разом з біженцями на Біланах.",
-                       "partnership", ["civic_integration", "networking_systemic"], ["bielany"],
-                       ["ukrainski-dom", "ops-bielany"], "uk"),
-    "bielany-partnership": ("bielany", "Fundacja Ocalenie i PAH: dyżury na Bielanach.",
-                            "partnership", ["information_language"], ["bielany"],
-                            ["ocalenie", "pah"], "pl"),
-    "g7-partnership": ("g7", "UNHCR, Ukrainian House and MRiPS agreed a city-wide hotline.",
-                       "partnership", ["information_language", "networking_systemic"], [],
-                       ["unhcr", "ukrainski-dom", "mrips"], "en"),
+    "g1-housing": (
+        "g1",
+        "Należy zwiększyć liczbę mieszkań interwencyjnych na Woli.",
+        "recommendation",
+        ["basic_needs"],
+        ["wola"],
+        [],
+        "pl",
+    ),
+    "g1-housing-2": (
+        "g1",
+        "Więcej mieszkań interwencyjnych dla rodzin na Woli.",
+        "recommendation",
+        ["basic_needs"],
+        ["wola"],
+        [],
+        "pl",
+    ),
+    "g2-housing": (
+        "g2",
+        "Rekomendujemy mieszkania interwencyjne na Woli.",
+        "recommendation",
+        ["basic_needs"],
+        ["wola"],
+        [],
+        "pl",
+    ),
+    "g5-housing": (
+        "g5",
+        "Потрібно більше житла для біженців на Волі.",
+        "recommendation",
+        ["basic_needs"],
+        ["wola"],
+        [],
+        "uk",
+    ),
+    "g7-housing": (
+        "g7",
+        "More emergency housing is needed in Wola.",
+        "recommendation",
+        ["basic_needs"],
+        ["wola"],
+        [],
+        "en",
+    ),
+    "bielany-housing": (
+        "bielany",
+        "Mieszkania interwencyjne także poza Wolą.",
+        "recommendation",
+        ["basic_needs"],
+        ["wola"],
+        [],
+        "pl",
+    ),
+    "g1-courses": (
+        "g1",
+        "Kursy polskiego wieczorem na Bielanach.",
+        "recommendation",
+        ["information_language"],
+        ["bielany"],
+        [],
+        "pl",
+    ),
+    "bielany-courses": (
+        "bielany",
+        "Potrzebne są wieczorne kursy języka polskiego.",
+        "recommendation",
+        ["information_language"],
+        ["bielany"],
+        [],
+        "pl",
+    ),
+    "g2-procedure": (
+        "g2",
+        "MRiPS powinno uprościć procedurę przyznawania świadczeń.",
+        "recommendation",
+        ["networking_systemic", "basic_needs"],
+        [],
+        ["mrips"],
+        "pl",
+    ),
+    "g7-procedure": (
+        "g7",
+        "MRiPS should simplify the benefits procedure.",
+        "recommendation",
+        ["networking_systemic", "basic_needs"],
+        [],
+        ["mrips"],
+        "en",
+    ),
+    "g5-mothers": (
+        "g5",
+        "Створити групи взаємодопомоги українських матерів.",
+        "recommendation",
+        ["civic_integration"],
+        [],
+        [],
+        "uk",
+    ),
+    "g5-mothers-2": (
+        "g5",
+        "Групи підтримки для матерів з дітьми.",
+        "recommendation",
+        ["civic_integration"],
+        [],
+        [],
+        "uk",
+    ),
+    "g5-culture": (
+        "g5",
+        "Спільні культурні заходи з сусідами.",
+        "recommendation",
+        ["civic_integration"],
+        [],
+        [],
+        "uk",
+    ),
+    "g1-culture": (
+        "g1",
+        "Wspólne wydarzenia kulturalne z sąsiadami.",
+        "recommendation",
+        ["civic_integration"],
+        [],
+        [],
+        "pl",
+    ),
+    "g2-psychologists": (
+        "g2",
+        "Brakuje psychologów mówiących po ukraińsku na Mokotowie.",
+        "problem",
+        ["health_protection"],
+        ["mokotow"],
+        [],
+        "pl",
+    ),
+    "g1-flats": (
+        "g1",
+        "Brakuje mieszkań dla rodzin na Woli.",
+        "problem",
+        ["basic_needs"],
+        ["wola"],
+        [],
+        "pl",
+    ),
+    "bielany-library": (
+        "bielany",
+        "Punkt informacyjny w bibliotece na Bielanach działa.",
+        "good_practice",
+        ["information_language"],
+        ["bielany"],
+        [],
+        "pl",
+    ),
+    "g1-kitchen": (
+        "g1",
+        "Wspólna kuchnia na Woli działa od marca.",
+        "good_practice",
+        ["basic_needs"],
+        ["wola"],
+        [],
+        "pl",
+    ),
+    "g1-partnership": (
+        "g1",
+        "UD Wola, Fundacja Ocalenie i UNHCR uzgodniły mieszkania na Woli.",
+        "partnership",
+        ["basic_needs", "networking_systemic"],
+        ["wola"],
+        ["ud-wola", "ocalenie", "unhcr"],
+        "pl",
+    ),
+    "g5-partnership": (
+        "g5",
+        "Український дім і OPS Bielany разом з біженцями на Біланах.",
+        "partnership",
+        ["civic_integration", "networking_systemic"],
+        ["bielany"],
+        ["ukrainski-dom", "ops-bielany"],
+        "uk",
+    ),
+    "bielany-partnership": (
+        "bielany",
+        "Fundacja Ocalenie i PAH: dyżury na Bielanach.",
+        "partnership",
+        ["information_language"],
+        ["bielany"],
+        ["ocalenie", "pah"],
+        "pl",
+    ),
+    "g7-partnership": (
+        "g7",
+        "UNHCR, Ukrainian House and MRiPS agreed a city-wide hotline.",
+        "partnership",
+        ["information_language", "networking_systemic"],
+        [],
+        ["unhcr", "ukrainski-dom", "mrips"],
+        "en",
+    ),
     "g7-attendance": ("g7", "Twelve people attended.", "other", ["other"], [], [], "en"),
 }
 
 CLUSTERS = {
-    "r-housing": ["g1-housing", "g1-housing-2", "g2-housing", "g5-housing", "g7-housing",
-                  "bielany-housing"],
+    "r-housing": [
+        "g1-housing",
+        "g1-housing-2",
+        "g2-housing",
+        "g5-housing",
+        "g7-housing",
+        "bielany-housing",
+    ],
     "r-courses": ["g1-courses", "bielany-courses"],
     "r-procedure": ["g2-procedure", "g7-procedure"],
     "r-mothers": ["g5-mothers", "g5-mothers-2"],
@@ -110,68 +260,33 @@ WITH_REFUGEES = {"g5-partnership"}
 
 def annotation_of(item_id: str) -> Annotation:
     _, _, kind, themes, districts, actor_ids, language = ITEMS[item_id]
-    actors = [
-        Actor(ORGANIZATIONS[o].name, ORGANIZATIONS[o].sector, o) for o in actor_ids
-    ]
-    sectors = sorted({actor.sector for actor in actors})
-    return Annotation(
-        language=language,
-        kind=kind,
-        themes=list(themes),
-        actors=actors,
-        sectors=sectors,
-        districts=list(districts),
-        partnership_type="+".join(sectors) if kind == "partnership" and len(actors) > 1 else None,
-        scores={"kind": 0.9},
-    )
-
-
-def partnership_of(item_id: str) -> Partnership:
-    annotation = annotation_of(item_id)
-    return Partnership(
-        id=f"p-{item_id}",
-        item_id=item_id,
-        partnership_type=annotation.partnership_type,
-        members=tuple(
-            PartnershipMember(actor.name, actor.sector, actor.organization_id)
-            for actor in annotation.actors
-        ),
-        status="agreed",
-        scope="district" if annotation.districts else "city",
-        districts=tuple(annotation.districts),
-        with_refugees=item_id in WITH_REFUGEES,
-    )
+    actors = [Actor(ORGANIZATIONS[o].name, ORGANIZATIONS[o].sector, o) for o in actor_ids]
+    return annotated(kind, themes, districts, actors, language=language)
 
 
 def sample_knowledge_base() -> KnowledgeBase:
     """The knowledge base described in this module's docstring."""
-    notes = [
-        Note(id=note_id, path=f"{note_id}.md", sha256=f"{index:064x}", format="md",
-             event="Konferencja 27.05.2022", date=date, group_name=group,
-             language=language, district=district)
-        for index, (note_id, (group, language, date, district)) in enumerate(NOTES.items())
-    ]
-    items = [
-        Item(id=item_id, note_id=note_id, position=position, text=text, line=position + 1)
-        for position, (item_id, (note_id, text, *_)) in enumerate(ITEMS.items())
-    ]
-    clustered = {item_id for members in CLUSTERS.values() for item_id in members}
-    clusters = [
-        Cluster(id=cluster_id, item_ids=tuple(members), canonical_item_id=members[0])
-        for cluster_id, members in CLUSTERS.items()
-    ] + [
-        Cluster(id=f"r-{item_id}", item_ids=(item_id,), canonical_item_id=item_id)
-        for item_id in ITEMS
-        if item_id not in clustered
-    ]
-    return KnowledgeBase(
-        notes=notes,
-        items=items,
-        annotations={item_id: annotation_of(item_id) for item_id in ITEMS},
-        clusters=clusters,
+    entries = {
+        item_id: (note_id, text, annotation_of(item_id))
+        for item_id, (note_id, text, *_) in ITEMS.items()
+    }
+    return make_knowledge_base(
+        notes=[
+            make_note(
+                note_id, group, date=date, language=language, district=district, event=CONFERENCE
+            )
+            for note_id, (group, language, date, district) in NOTES.items()
+        ],
+        entries=entries,
+        clusters=[
+            Cluster(cluster_id, tuple(members), members[0])
+            for cluster_id, members in CLUSTERS.items()
+        ],
         organizations=list(ORGANIZATIONS.values()),
         partnerships=[
-            partnership_of(item_id) for item_id in ITEMS if ITEMS[item_id][2] == "partnership"
+            make_partnership(item_id, annotation, with_refugees=item_id in WITH_REFUGEES)
+            for item_id, (_, _, annotation) in entries.items()
+            if annotation.kind == "partnership"
         ],
     )
 
@@ -191,11 +306,3 @@ def without_items(knowledge_base: KnowledgeBase, removed: set[str]) -> Knowledge
         clusters=clusters,
         partnerships=[p for p in knowledge_base.partnerships if p.item_id not in removed],
     )
-
-
-@pytest.fixture(scope="session")
-def sample_db(tmp_path_factory) -> Path:
-    """The sample knowledge base written as a public database."""
-    path = tmp_path_factory.mktemp("sample") / "rekomendacje.db"
-    write_databases(sample_knowledge_base(), path)
-    return path

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from research_sample import ITEMS, sample_db  # noqa: F401
+from research_sample import ITEMS
 
 from pipeline.analysis import (
     DATABASE_VARIABLE,
@@ -22,7 +22,7 @@ from pipeline.analysis import (
 
 
 @pytest.fixture(scope="module")
-def connection(sample_db):  # noqa: F811
+def connection(sample_db):
     connection = connect(sample_db)
     yield connection
     connection.close()

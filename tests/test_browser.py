@@ -101,8 +101,9 @@ def test_search_with_an_inflected_word(page, base_url):
     page.goto(base_url + "/")
     page.fill("#q", "mieszkaniach")
     page.locator("form.search input[type=submit]").click()
-    page.wait_for_url("**/wyszukiwanie?q=mieszkaniach")
-    assert "«mieszkań»" in page.locator("table.rows-and-columns").inner_text()
+    page.wait_for_url("**/-/szukaj?q=mieszkaniach")
+    assert "«mieszkań»" in page.locator("table#recommendations").inner_text()
+    assert "«mieszkaniach»" in page.locator("table#items").inner_text()
     page.screenshot(path=ARTIFACTS / "search.png", full_page=True)
 
 

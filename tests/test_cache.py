@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from test_incremental import assert_same_databases
 
 import pipeline.annotate
 from pipeline.build import build
@@ -153,19 +154,6 @@ def test_a_failed_build_commits_nothing(tmp_path):
         assert cache.annotations(["key"]) == {}
 
 
-def table_rows(db_path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, sorted, by table name."""
-    with sqlite3.connect(db_path) as connection:
-        tables = [
-            row[0]
-            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        ]
-        return {
-            table: sorted(connection.execute(f'SELECT * FROM "{table}"'), key=repr)
-            for table in tables
-        }
-
-
 def test_incremental_build_equals_a_full_build(tmp_path, monkeypatch):
     # The code version is pinned: this test is about notes changing, and a source file
     # edited while it runs (a shared working tree) would otherwise empty the cache.
@@ -204,12 +192,7 @@ def test_incremental_build_equals_a_full_build(tmp_path, monkeypatch):
     full = build(notes, full_db, use_cache=False)
     assert not (full_db.parent / ".cache").exists()
     assert (incremental.items, incremental.recommendations) == (full.items, full.recommendations)
-    for name in ("rekomendacje.db", "rekomendacje-internal.db"):
-        incremental_rows = table_rows(incremental_db.with_name(name))
-        full_rows = table_rows(full_db.with_name(name))
-        assert incremental_rows.keys() == full_rows.keys()
-        for table, rows in full_rows.items():
-            assert incremental_rows[table] == rows, f"{name}: table {table} differs"
+    assert_same_databases(incremental_db, full_db)
     with sqlite3.connect(incremental_db) as connection:
         note_ids = {row[0] for row in connection.execute("SELECT note_id FROM items")}
     assert changed_id in note_ids and len(note_ids) == len(SAMPLE_FILES) - 1

@@ -349,13 +349,33 @@ def test_candidate_search_finds_each_items_best_partner():
     vectors = vectorise(terms, [item_surface(entry, lex) for entry in corpus], settings)
     families = np.zeros(len(corpus), dtype=np.int64)
     blocks = np.full(len(corpus), -1)
-    rows, columns = candidate_pairs(vectors.signature, families, blocks, settings)
+    rows, columns = candidate_pairs(
+        vectors.signature, vectors.term_keys, families, blocks, settings
+    )
     found = set(zip(*similar_pairs(vectors, rows, columns, settings)[:2], strict=True))
     all_rows, all_columns = np.triu_indices(len(corpus), k=1)
     best = set(zip(*similar_pairs(vectors, all_rows, all_columns, settings)[:2], strict=True))
     assert len(best) >= len(corpus) / 2
     assert rows.size < all_rows.size / 3
     assert len(found & best) / len(best) >= 0.9
+
+
+def test_candidates_do_not_depend_on_words_other_items_add_to_the_vocabulary():
+    # A word new to the corpus shifts the vocabulary columns of every word after it; the
+    # items that meet must stay the same, or one edited note would reshuffle clusters.
+    settings = {**section("dedupe"), "window": 1}
+    lex = lexicon()
+    corpus = combinations_corpus()
+    terms = [item_terms(entry, lex) for entry in corpus]
+    vectors = vectorise(terms, [item_surface(entry, lex) for entry in corpus], settings)
+    families, blocks = np.zeros(len(corpus), dtype=np.int64), np.full(len(corpus), -1)
+    before = candidate_pairs(vectors.signature, vectors.term_keys, families, blocks, settings)
+    # The same signatures with a new, unused first column ("aaa", say) before all others.
+    shifted = sparse.hstack([sparse.csr_matrix((len(corpus), 1)), vectors.signature], format="csr")
+    keys = np.concatenate([[12345], vectors.term_keys])
+    after = candidate_pairs(shifted, keys, families, blocks, settings)
+    assert before[0].size > 0
+    assert sorted(zip(*before, strict=True)) == sorted(zip(*after, strict=True))
 
 
 def test_concept_overlap_is_the_jaccard_of_concept_sets():

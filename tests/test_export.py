@@ -8,7 +8,7 @@ import json
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from research_sample import ITEMS, ORGANIZATIONS, sample_db, sample_knowledge_base  # noqa: F401
+from research_sample import ITEMS, ORGANIZATIONS, sample_knowledge_base
 
 from pipeline.cli import cli
 from pipeline.errors import RekomendacjeError
@@ -19,7 +19,7 @@ KB = sample_knowledge_base()
 
 
 @pytest.fixture(scope="module")
-def exported(sample_db, tmp_path_factory):  # noqa: F811
+def exported(sample_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("exports")
     return folder, export_all(sample_db, folder)
 
@@ -104,7 +104,7 @@ def test_graphml_links_organisations_that_share_a_partnership(exported):
     assert graph.degree("unhcr") == 4
 
 
-def test_export_command_writes_the_files_and_names_them(sample_db, tmp_path):  # noqa: F811
+def test_export_command_writes_the_files_and_names_them(sample_db, tmp_path):
     result = CliRunner().invoke(cli, ["export", "--db", str(sample_db), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert f"{tmp_path / 'items.jsonl'}: {len(ITEMS)}" in result.output

@@ -2,7 +2,9 @@
 
 import pytest
 
+from pipeline.nlp.names import find_unknown_names
 from pipeline.nlp.pipelines import build_pipeline
+from pipeline.nlp.text import WORD
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +118,18 @@ def test_working_group_names_and_bare_heads_are_not_organisations(pipelines):
         pipelines, "Ósma grupa „inne” zajmie się Romami; Szkoły w Rembertowie mają miejsca"
     )
     assert [(name, generic) for name, _, _, generic in found] == [("Szkoły", True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("fundacja ocalenie pomaga", []),  # a bare lower-case head is a generic actor
+        ("Stow. Nowy Dom i SP 12", [("Stow. Nowy Dom", "ngo"), ("SP 12", "local_government")]),
+        ("d’Fundacja Nowa Droga pomaga", [("Fundacja Nowa Droga", "ngo")]),
+        ("Brak miejsc w SP, LO pelne", []),
+    ],
+)
+def test_unknown_names_by_their_first_word(text, expected):
+    found = find_unknown_names(text, [])
+    assert [(actor.name, actor.sector) for _, actor in found] == expected
+    assert find_unknown_names(text, [], WORD.findall(text)) == found

@@ -1,8 +1,9 @@
 """Districts: inflected forms, adjectives, no diacritics, Ukrainian, English, false hits."""
 
 import pytest
+import spacy
 
-from pipeline.nlp.districts import find_districts
+from pipeline.nlp.districts import DistrictDetector, find_districts
 
 
 def codes(text: str) -> list[str]:
@@ -63,3 +64,19 @@ def test_mentions_give_character_spans():
     text = "targi pracy na Mokotowie"
     [mention] = find_districts(text)
     assert text[mention.start : mention.end] == "Mokotowie"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "z dobrej woli i z ochota, jak we Wloszech",
+        "Praga to stolica Czech",
+        "brak tlumaczy w szkolach",
+        "Ludzie mieszkaja na Woli i na Pradze Pln",
+    ],
+)
+def test_the_component_finds_what_find_districts_finds(text):
+    doc = spacy.blank("pl")(text)
+    doc = DistrictDetector(None, "district_detector")(doc)
+    assert doc._.districts == sorted(set(codes(text)))
+    assert doc._.district_mentions == find_districts(text)

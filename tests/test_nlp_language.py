@@ -2,7 +2,8 @@
 
 import pytest
 
-from pipeline.nlp.language import detect_language
+from pipeline.nlp.language import detect_language, text_evidence, word_evidence
+from pipeline.nlp.text import WORD
 
 
 @pytest.mark.parametrize(
@@ -26,3 +27,11 @@ def test_detect_language(text, expected):
 
 def test_text_without_letters_is_polish():
     assert detect_language("15.06 — 17:00") == "pl"
+
+
+def test_text_evidence_is_the_sum_of_its_words():
+    text = "Brak miejsc w przedszkolach — Schools need places, школи теж"
+    total = text_evidence(text)
+    words = [word_evidence(word) for word in WORD.findall(text)]
+    assert total == tuple(sum(column) for column in zip(*words, strict=True))
+    assert text_evidence("— ! —") is None

@@ -1,6 +1,7 @@
 """Lemmatisers: Morfeusz choices, diacritics restoration, Ukrainian and English lemmas."""
 
-from pipeline.nlp.lemmas import content_lemmas, lemma_pipeline, lemmas_of
+from pipeline.nlp.lemmas import lemma_pipeline, lemmas_of
+from pipeline.nlp.readings import content_lemmas
 
 
 def test_polish_inflected_forms_give_dictionary_forms():
@@ -46,4 +47,4 @@ def test_language_is_detected_when_not_given():
 
 def test_content_lemmas_leave_out_stop_words_and_numbers():
     doc = lemma_pipeline("pl")("Do 15.06 trzeba znaleźć mieszkania dla rodzin.")
-    assert content_lemmas(doc, "pl") == ["znaleźć", "mieszkanie", "rodzina"]
+    assert content_lemmas(doc) == ["znaleźć", "mieszkanie", "rodzina"]

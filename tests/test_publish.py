@@ -8,21 +8,25 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from knowledge_base_builders import (
+    CONFERENCE,
+    annotated,
+    make_items,
+    make_knowledge_base,
+    make_note,
+    make_partnership,
+    write_public_and_internal,
+)
 
 from pipeline.publish import ensure_schema, redact, write_databases
 from pipeline.publish.write import upsert_rows
 from pipeline.records import (
     Actor,
-    Annotation,
     Cluster,
     ClusterLink,
     IngestError,
-    Item,
     KnowledgeBase,
-    Note,
     Organization,
-    Partnership,
-    PartnershipMember,
     SkippedLine,
 )
 
@@ -30,37 +34,13 @@ WOLA_OFFICE = Actor("Urząd Dzielnicy Wola", "local_government", "urzad-dzielnic
 OCALENIE = Actor("Fundacja Ocalenie", "ngo", "fundacja-ocalenie")
 MINISTRY = Actor("MEN", "central_government", "men")
 
-
-def note(number: int, group: str, language: str = "pl") -> Note:
-    return Note(
-        id=f"grupa-{number}",
-        path=f"2022-05-27/grupa-{number}.md",
-        sha256=f"{number:064x}",
-        format="md",
-        encoding="utf-8",
-        event="Konferencja 27.05.2022",
-        date="2022-05-27",
-        group_name=group,
-        facilitator="Katarzyna Wiśniewska",
-        participants=("Fundacja Ocalenie", "UD Wola"),
-        language=language,
-    )
-
-
-def annotated(kind: str, themes: list[str], districts=(), actors=(), language="pl") -> Annotation:
-    actors = list(actors)
-    sectors = sorted({actor.sector for actor in actors})
-    return Annotation(
-        language=language,
-        kind=kind,
-        themes=themes,
-        actors=actors,
-        sectors=sectors,
-        districts=list(districts),
-        partnership_type="+".join(sectors) if kind == "partnership" else None,
-        scores={"kind": 0.9},
-    )
-
+# Every note's front matter; the public database leaves out facilitator and participants.
+NOTE_DETAILS = {
+    "encoding": "utf-8",
+    "event": CONFERENCE,
+    "facilitator": "Katarzyna Wiśniewska",
+    "participants": ("Fundacja Ocalenie", "UD Wola"),
+}
 
 TEXTS = {
     "grupa-1-a": (
@@ -118,25 +98,6 @@ TEXTS = {
 
 def sample_knowledge_base() -> KnowledgeBase:
     """Three notes, nine items, clusters, organisations and one partnership."""
-    notes = [
-        note(1, "Grupa 1: Potrzeby podstawowe"),
-        note(2, "Grupa 2: Zdrowie i edukacja"),
-        note(3, "Grupa 3 (UA)", "uk"),
-    ]
-    items, annotations = [], {}
-    for position, (item_id, (note_id, text, annotation)) in enumerate(TEXTS.items()):
-        items.append(
-            Item(
-                id=item_id,
-                note_id=note_id,
-                position=position,
-                text=text,
-                line=position + 3,
-                heading="Rekomendacje",
-                kind_hint="recommendation",
-            )
-        )
-        annotations[item_id] = annotation
     housing = Cluster(
         id="r-housing",
         item_ids=("grupa-1-b", "grupa-2-a", "grupa-3-a"),
@@ -146,45 +107,29 @@ def sample_knowledge_base() -> KnowledgeBase:
             ClusterLink("grupa-1-b", "grupa-3-a", 0.71, ("housing", "шевченко"), "translation"),
         ),
     )
-    clusters = [housing] + [
-        Cluster(id=f"r-{item_id}", item_ids=(item_id,), canonical_item_id=item_id)
-        for item_id in TEXTS
-        if item_id not in housing.item_ids
-    ]
-    organizations = [
-        Organization("fundacja-ocalenie", "Fundacja Ocalenie", "ngo"),
-        Organization(
-            "urzad-dzielnicy-wola",
-            "Urząd Dzielnicy Wola",
-            "local_government",
-            short_name="UD Wola",
-            districts=("wola",),
-        ),
-        Organization(
-            "men", "Ministerstwo Edukacji i Nauki", "central_government", short_name="MEN"
-        ),
-    ]
-    partnership = Partnership(
-        id="p-grupa-1-d",
-        item_id="grupa-1-d",
-        partnership_type="local_government+ngo",
-        members=(
-            PartnershipMember(
-                "Urząd Dzielnicy Wola", "local_government", "urzad-dzielnicy-wola", role="lead"
+    return make_knowledge_base(
+        notes=[
+            make_note("grupa-1", "Grupa 1: Potrzeby podstawowe", **NOTE_DETAILS),
+            make_note("grupa-2", "Grupa 2: Zdrowie i edukacja", **NOTE_DETAILS),
+            make_note("grupa-3", "Grupa 3 (UA)", language="uk", **NOTE_DETAILS),
+        ],
+        entries=TEXTS,
+        clusters=[housing],
+        items=make_items(TEXTS, first_line=3, heading="Rekomendacje", kind_hint="recommendation"),
+        organizations=[
+            Organization("fundacja-ocalenie", "Fundacja Ocalenie", "ngo"),
+            Organization(
+                "urzad-dzielnicy-wola",
+                "Urząd Dzielnicy Wola",
+                "local_government",
+                short_name="UD Wola",
+                districts=("wola",),
             ),
-            PartnershipMember("Fundacja Ocalenie", "ngo", "fundacja-ocalenie"),
-        ),
-        status="agreed",
-        scope="district",
-        districts=("wola",),
-    )
-    return KnowledgeBase(
-        notes=notes,
-        items=items,
-        annotations=annotations,
-        clusters=clusters,
-        organizations=organizations,
-        partnerships=[partnership],
+            Organization(
+                "men", "Ministerstwo Edukacji i Nauki", "central_government", short_name="MEN"
+            ),
+        ],
+        partnerships=[make_partnership("grupa-1-d", TEXTS["grupa-1-d"][2], lead=True)],
         ingest_errors=[IngestError("zepsuty.docx", "not a DOCX file; save it again as .docx")],
         skipped_lines=[SkippedLine("grupa-1", 1, "## Rekomendacje", "heading")],
     )
@@ -192,10 +137,7 @@ def sample_knowledge_base() -> KnowledgeBase:
 
 @pytest.fixture(scope="module")
 def databases(tmp_path_factory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("db")
-    public, internal = folder / "rekomendacje.db", folder / "rekomendacje-internal.db"
-    write_databases(sample_knowledge_base(), public, internal)
-    return public, internal
+    return write_public_and_internal(sample_knowledge_base(), tmp_path_factory.mktemp("db"))
 
 
 def rows(path: Path, sql: str, params=()) -> list[tuple]:

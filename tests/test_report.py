@@ -8,20 +8,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from knowledge_base_builders import (
+    annotated,
+    make_knowledge_base,
+    make_note,
+    make_partnership,
+    write_public_and_internal,
+)
 
 from pipeline.cli import cli
 from pipeline.errors import RekomendacjeError
 from pipeline.publish import write_databases
-from pipeline.records import (
-    Actor,
-    Annotation,
-    Cluster,
-    Item,
-    KnowledgeBase,
-    Note,
-    Partnership,
-    PartnershipMember,
-)
+from pipeline.records import Actor, Cluster, KnowledgeBase
 from pipeline.report import ReportSettings, load_brief, print_pdf, render_brief
 from pipeline.report.query import polish_order, primary_theme, source_name
 from pipeline.report.render import CHROMIUM, plural
@@ -37,34 +35,6 @@ SMALL_CORPUS = ReportSettings(
     key_min_groups=2,
     key_recommendations=10,
 )
-
-
-def note(note_id: str, path: str, group: str | None, district: str | None = None) -> Note:
-    return Note(
-        id=note_id,
-        path=path,
-        sha256=note_id.ljust(64, "0"),
-        format="md",
-        date="2022-05-27" if path.startswith("2022-05-27") else "2022-06-21",
-        group_name=group,
-        facilitator="Katarzyna Wiśniewska",
-        language="pl",
-        district=district,
-    )
-
-
-def annotated(kind: str, themes: list[str], districts=(), actors=(), scores=None) -> Annotation:
-    sectors = sorted({actor.sector for actor in actors})
-    return Annotation(
-        language="pl",
-        kind=kind,
-        themes=themes,
-        actors=list(actors),
-        sectors=sectors,
-        districts=list(districts),
-        partnership_type="+".join(sectors) if len(sectors) > 1 else None,
-        scores=scores or {},
-    )
 
 
 HOUSING = "Należy uruchomić punkt mieszkaniowy na Woli dla rodzin z hosteli."
@@ -124,48 +94,36 @@ ITEMS = {
 
 
 def knowledge_base() -> KnowledgeBase:
-    notes = [
-        note("g1", "2022-05-27/grupa-1.md", "Grupa 1: Potrzeby podstawowe"),
-        note("g2", "2022-05-27/grupa-2-zdrowie-edukacja.md", None),
-        note("u", "2022-06-ursus/notatka.md", "Spotkanie w Ursusie", "ursus"),
-    ]
-    items = [
-        Item(id=item_id, note_id=note_id, position=position, text=text, line=position + 1)
-        for position, (item_id, (note_id, text, _)) in enumerate(ITEMS.items())
-    ]
-    housing = Cluster("r-housing", ("g1-a", "g2-a", "u-a"), "g1-a")
-    clusters = [housing] + [
-        Cluster(f"r-{item_id}", (item_id,), item_id)
-        for item_id in ITEMS
-        if item_id not in housing.item_ids
-    ]
-    partnership = Partnership(
-        id="p-g1-c",
-        item_id="g1-c",
-        partnership_type="local_government+ngo",
-        members=(
-            PartnershipMember("Urząd Dzielnicy Wola", "local_government", role="lead"),
-            PartnershipMember("PCPM", "ngo"),
-        ),
-        status="agreed",
-        scope="district",
-        districts=("wola",),
-    )
-    return KnowledgeBase(
-        notes=notes,
-        items=items,
-        annotations={item_id: annotation for item_id, (_, _, annotation) in ITEMS.items()},
-        clusters=clusters,
-        partnerships=[partnership],
+    facilitator = "Katarzyna Wiśniewska"
+    return make_knowledge_base(
+        notes=[
+            make_note(
+                "g1",
+                "Grupa 1: Potrzeby podstawowe",
+                path="2022-05-27/grupa-1.md",
+                facilitator=facilitator,
+            ),
+            make_note(
+                "g2", None, path="2022-05-27/grupa-2-zdrowie-edukacja.md", facilitator=facilitator
+            ),
+            make_note(
+                "u",
+                "Spotkanie w Ursusie",
+                path="2022-06-ursus/notatka.md",
+                date="2022-06-21",
+                district="ursus",
+                facilitator=facilitator,
+            ),
+        ],
+        entries=ITEMS,
+        clusters=[Cluster("r-housing", ("g1-a", "g2-a", "u-a"), "g1-a")],
+        partnerships=[make_partnership("g1-c", ITEMS["g1-c"][2], lead=True)],
     )
 
 
 @pytest.fixture(scope="module")
 def databases(tmp_path_factory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("report")
-    public, internal = folder / "rekomendacje.db", folder / "rekomendacje-internal.db"
-    write_databases(knowledge_base(), public, internal)
-    return public, internal
+    return write_public_and_internal(knowledge_base(), tmp_path_factory.mktemp("report"))
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import sqlite3
 from collections import Counter, defaultdict
 
 import pytest
-from research_sample import ITEMS, NOTES, sample_db, sample_knowledge_base  # noqa: F401
+from research_sample import ITEMS, NOTES, sample_knowledge_base
 
 from pipeline.analysis import research_queries
 from pipeline.vocabulary import codes, districts
@@ -30,7 +30,7 @@ def kind_of(cluster) -> str:
 
 
 @pytest.fixture(scope="module")
-def run(sample_db):  # noqa: F811
+def run(sample_db):
     connection = sqlite3.connect(sample_db)
     connection.row_factory = sqlite3.Row
 

@@ -28,6 +28,7 @@ _MIX = np.uint64(0xBF58476D1CE4E5B9)
 
 def candidate_pairs(
     signature: sparse.csr_matrix,
+    term_keys: np.ndarray,
     families: np.ndarray,
     blocks: np.ndarray,
     settings: dict,
@@ -37,7 +38,8 @@ def candidate_pairs(
 
     `families`: one integer per item, negative = never paired. `blocks`: one integer per
     item, items of two different non-negative blocks are never paired, -1 pairs with any.
-    `signature`: the items' signature terms, 1 + a weight below 1 each (see similarity).
+    `signature`: the items' signature terms, 1 + a weight below 1 each (see similarity);
+    `term_keys`: a stable non-negative hash per signature column, which seeds the min-hashes.
     `progress` is called with numbers of items done, adding up to the number of items.
     """
     size = signature.shape[0]
@@ -51,7 +53,7 @@ def candidate_pairs(
     for family in np.unique(families[families >= 0]):
         in_family = families[all_items] == family
         items, terms = all_items[in_family], all_terms[in_family]
-        hashes = _seeded_min_hashes(signature, items, terms)
+        hashes = _seeded_min_hashes(signature, term_keys, items, terms)
         codes = [_neighbours(items, terms, hashes, blocks[items], window, size)]
         if (blocks[items] < 0).any():
             # Items without a district meet the others: sorted again with blocks
@@ -71,19 +73,19 @@ def candidate_pairs(
 
 
 def _seeded_min_hashes(
-    signature: sparse.csr_matrix, items: np.ndarray, terms: np.ndarray
+    signature: sparse.csr_matrix, term_keys: np.ndarray, items: np.ndarray, terms: np.ndarray
 ) -> np.ndarray:
-    """For each entry (item, term): min over the item's terms u of hash(u, term)."""
+    """For each entry (item, term): min over the item's terms u of hash(key u, key term)."""
     lengths = np.diff(signature.indptr)
     width = max(int(lengths.max(initial=0)), 1)
     padded = np.full((signature.shape[0], width), -1, dtype=np.int64)
     rows = np.repeat(np.arange(signature.shape[0]), lengths)
     positions = np.arange(signature.indices.size) - signature.indptr[rows]
-    padded[rows, positions] = signature.indices
+    padded[rows, positions] = term_keys[signature.indices]
     members = padded[items]  # entries × width
     with np.errstate(over="ignore"):
         mixed = members.astype(np.uint64) * _MULTIPLIERS[0] + (
-            terms.astype(np.uint64)[:, None] * _MULTIPLIERS[1]
+            term_keys[terms].astype(np.uint64)[:, None] * _MULTIPLIERS[1]
         )
         mixed ^= mixed >> np.uint64(29)
         mixed *= _MIX

@@ -140,7 +140,7 @@ def cluster_items(
         cannot_link=cannot_link,
     )
     rows, columns = candidate_pairs(
-        vectors.signature, families, guards.blocks(), settings, progress
+        vectors.signature, vectors.term_keys, families, guards.blocks(), settings, progress
     )
     allowed = guards.compatible(rows, columns)
     rows, columns = rows[allowed], columns[allowed]

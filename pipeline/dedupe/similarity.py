@@ -13,6 +13,7 @@ whose signatures overlap, so no step compares all pairs.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ class Vectors:
 
     matrix: sparse.csr_matrix  # rows: terms block then character block, weighted
     signature: sparse.csr_matrix  # binary, over the term vocabulary
+    term_keys: np.ndarray  # per vocabulary column, a hash of the term (see term_keys)
     terms: sparse.csr_matrix  # TF-IDF of terms alone, rows of unit length
     characters: sparse.csr_matrix  # TF-IDF of character n-grams, rows of unit length
     concepts: sparse.csr_matrix  # binary: which concepts each item names
@@ -67,10 +69,28 @@ def vectorise(terms: Sequence[list[str]], surfaces: Sequence[str], settings: dic
     return Vectors(
         matrix=matrix,
         signature=_signatures(term_matrix, district_columns, settings),
+        term_keys=term_keys(term_names),
         terms=term_matrix,
         characters=char_matrix.tocsr(),
         concepts=concepts.tocsr(),
         term_weight=term_weight,
+    )
+
+
+def term_keys(term_names: np.ndarray) -> np.ndarray:
+    """A non-negative 63-bit hash of each term's name.
+
+    Candidate search seeds its min-hashes with these rather than with vocabulary column
+    numbers: a word new to the corpus shifts the columns of every word sorted after it,
+    and with them which items meet, far from the items that changed.
+    """
+    return np.array(
+        [
+            int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "little")
+            >> 1
+            for name in term_names
+        ],
+        dtype=np.int64,
     )
 
 

@@ -3,7 +3,6 @@ typed generic actors (codebook rule 6)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -11,15 +10,23 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp.lexicons import lemma_keys, phrase_keys, read_yaml
+from pipeline.nlp.names import find_unknown_names
 from pipeline.nlp.phrases import PhraseIndex
-from pipeline.nlp.text import WORD, fold, register_doc_extensions, text_of, word_keys
+from pipeline.nlp.text import (
+    WORD,
+    doc_fields,
+    fold,
+    register_doc_extensions,
+    text_of,
+    text_words,
+)
 from pipeline.organizations import find_organizations, registry
 from pipeline.records import Actor
 
 GENERIC_ACTORS = "generic-actors.yaml"
 ACTOR_CONTEXT = "lexicon/actor-context.yaml"
 
-register_doc_extensions("actors", "venue_actors")
+register_doc_extensions("actors")
 
 
 @dataclass(frozen=True)
@@ -71,85 +78,6 @@ def actor_context(language: str) -> ActorContext:
     )
 
 
-CAPITAL = r"[A-ZĄĆĘŁŃÓŚŹŻА-ЯІЇЄҐ]"
-# A quoted name starts with a capital ("grupa „Ursus Razem”", not "grupa „inne”").
-QUOTED = rf"[„\"«“]{CAPITAL}[^„\"«»“”\n]{{0,60}}[”\"»“]"
-
-
-@dataclass(frozen=True)
-class NamePattern:
-    """A regular expression finding one kind of organisation name, and its sector."""
-
-    expression: re.Pattern[str]
-    sector: str
-    head_end: int  # the match group ending where the name proper starts (0: none)
-
-
-@cache
-def trailing_joiners() -> re.Pattern[str]:
-    """Joining words (and spaces) at the end of a name cut short."""
-    joiners = "|".join(read_yaml(ACTOR_CONTEXT)["named_organizations"]["joining_words"])
-    return re.compile(rf"(?:\s+(?:{joiners}))*\s*$")
-
-
-@cache
-def name_patterns() -> tuple[NamePattern, ...]:
-    """The named_organizations patterns of lexicon/actor-context.yaml, compiled."""
-    raw = read_yaml(ACTOR_CONTEXT)["named_organizations"]
-    word = rf"{CAPITAL}[\w'’-]*"
-    token = rf"(?:{word}|\d+[\w/]*|{'|'.join(raw['name_words'])})"
-    joined = rf"(?:\s+(?:{'|'.join(raw['joining_words'])})\s+{word}(?:\s+{token})*)*"
-    name = rf"(?:{QUOTED}|{token}(?:\s+{token})*{joined})"
-    adjective = rf"(?:{CAPITAL}\w*{raw['prefix_adjective']}\s+)?"
-    patterns = []
-    for head in raw["heads"]:
-        if head.get("quoted"):
-            expression = rf"(?<!\w)({head['pattern']})\s+{QUOTED}"
-        else:
-            # A one-word head needs a name; a longer one is a name by itself and may go
-            # on with a place ("Biblioteka Publiczna na Bemowie").
-            multiword = " " in head["pattern"]
-            tail = rf"(?:\s+{name}|{joined})?" if multiword else rf"\s+{name}"
-            expression = rf"(?<!\w){adjective}({head['pattern']})(?!\w){tail}"
-        patterns.append(NamePattern(re.compile(expression), head["sector"], 1))
-    for suffix in raw["suffixes"]:
-        # "The" opens a sentence, not the name ("The Open Society Foundation").
-        expression = rf"(?<!\w)(?!The\s)(?:{word}\s+){{1,4}}{suffix['pattern']}(?!\w)"
-        patterns.append(NamePattern(re.compile(expression), suffix["sector"], 0))
-    return tuple(patterns)
-
-
-def find_unknown_names(text: str, known: list[tuple[int, int]]) -> list[tuple[int, Actor]]:
-    """(start, actor) of organisation names by their form ("Fundacja X", "Parafia św. Y",
-    "SP nr 12", "X Foundation") that no registry mention (known spans) covers.
-
-    A name running into a registry mention stops before it ("Parafia św. Zygmunta i PCK").
-    """
-    candidates: list[tuple[int, int, str]] = []
-    for pattern in name_patterns():
-        for match in pattern.expression.finditer(text):
-            start, end = match.start(), match.end()
-            name_start = match.end(pattern.head_end) if pattern.head_end else start
-            inside = [begin for begin, finish in known if begin < end and finish > start]
-            if any(begin < name_start for begin in inside):
-                continue
-            if inside:
-                # "Fundacja X na UD Bemowo" → "Fundacja X": no joining word left dangling.
-                cut = trailing_joiners().sub("", text[start : min(inside)])
-                end = start + len(cut) if pattern.head_end else start
-                if end <= name_start:
-                    continue
-            candidates.append((start, end, pattern.sector))
-    found: list[tuple[int, Actor]] = []
-    taken_until = -1
-    for start, end, sector in sorted(candidates, key=lambda c: (c[0], -c[1])):
-        if start < taken_until:
-            continue
-        taken_until = end
-        found.append((start, Actor(text[start:end], sector)))
-    return found
-
-
 def _words_before(text: str, start: int, count: int = 2) -> list[str]:
     """The folded words right before a character offset, nearest last."""
     return [fold(word) for word in WORD.findall(text[max(0, start - 60) : start])[-count:]]
@@ -180,15 +108,21 @@ def _refugee_qualified(keys: list[str], start: int, end: int, context: ActorCont
     )
 
 
-def venue_positions(doc: Doc, actors: list[tuple[int, Actor]], language: str) -> list[int]:
-    """Indices of the actors named right after a venue word ("sala konferencyjna UD")."""
-    venue_words = actor_context(language).venue_after
+def venue_actors(doc: Doc) -> list[int]:
+    """Indices (in `doc._.actors`) of the actors named right after a venue word ("sala
+    konferencyjna UD"); asked for only of logistics items, so found only then."""
+    fields = doc_fields(doc)
+    venue_words = actor_context(fields["actor_language"]).venue_after
     text = text_of(doc)
     return [
         index
-        for index, (start, _) in enumerate(actors)
+        for index, start in enumerate(fields["actor_starts"])
         if venue_words.intersection(_words_before(text, start, 3))
     ]
+
+
+if not Doc.has_extension("venue_actors"):
+    Doc.set_extension("venue_actors", getter=venue_actors)
 
 
 def find_actors(doc: Doc, language: str) -> list[tuple[int, Actor]]:
@@ -204,13 +138,20 @@ def find_actors(doc: Doc, language: str) -> list[tuple[int, Actor]]:
     found: list[tuple[int, Actor]] = []
     covered: list[tuple[int, int]] = []
     text = text_of(doc)
-    spans, word_forms = word_keys(doc)
-    for mention in find_organizations(text, doc._.district_mentions, spans, word_forms):
+    found_words = text_words(doc)
+    mentions = (
+        find_organizations(
+            text, doc_fields(doc).get("district_mentions"), found_words.spans, found_words.keys
+        )
+        if registry().index.could_match(found_words.keys)
+        else []
+    )
+    for mention in mentions:
         # Generic names next to an organisation ("SWPS University") belong to it.
         covered.append((mention.start, mention.end))
         organization = organizations[mention.organization_id]
         found.append((mention.start, Actor(mention.text, organization.sector, organization.id)))
-    unknown = find_unknown_names(text, list(covered))
+    unknown = find_unknown_names(text, list(covered), found_words.words)
     for start, actor in unknown:
         covered.append((start, start + len(actor.name)))
     found += unknown
@@ -218,14 +159,17 @@ def find_actors(doc: Doc, language: str) -> list[tuple[int, Actor]]:
     seen: set[str] = set()
     for match in generic_index(language).find(keys, longest=True):
         generic: GenericActor = match.value
+        if generic.id in seen:
+            continue
         span = doc[match.start : match.end]
+        start, end = span.start_char, span.end_char
         touches = any(
-            begin <= span.start_char < finish
-            or (finish <= span.start_char and not text[finish : span.start_char].strip())
-            or (span.end_char <= begin and not text[span.end_char : begin].strip())
+            begin <= start < finish
+            or (finish <= start and not text[finish:start].strip())
+            or (end <= begin and not text[end:begin].strip())
             for begin, finish in covered
         )
-        if touches or generic.id in seen:
+        if touches:
             continue
         if _is_not_actor(doc, match.start, match.end, generic, language, context):
             continue
@@ -233,13 +177,14 @@ def find_actors(doc: Doc, language: str) -> list[tuple[int, Actor]]:
         if generic.people and _refugee_qualified(keys, match.start, match.end, context):
             sector = "refugee_led"
         seen.add(generic.id)
-        found.append((span.start_char, Actor(span.text, sector, generic=True)))
+        found.append((start, Actor(span.text, sector, generic=True)))
     return sorted(found, key=lambda pair: pair[0])
 
 
 class ActorDetector:
-    """Sets `doc._.actors` (records.Actor) and `doc._.venue_actors` (indices of actors named
-    as a venue, dropped by the Annotator from logistics items); runs after districts."""
+    """Sets `doc._.actors` (records.Actor), and their offsets, from which `doc._.venue_actors`
+    (indices of actors named as a venue, dropped by the Annotator from logistics items)
+    is found when asked for; runs after districts."""
 
     def __init__(self, nlp: Language, name: str, language: str) -> None:
         self.name = name
@@ -250,9 +195,10 @@ class ActorDetector:
 
     def __call__(self, doc: Doc) -> Doc:
         found = find_actors(doc, self.language)
-        extension = doc._
-        extension.actors = [actor for _, actor in found]
-        extension.venue_actors = venue_positions(doc, found, self.language)
+        fields = doc_fields(doc)
+        fields["actors"] = [actor for _, actor in found]
+        fields["actor_starts"] = [start for start, _ in found]
+        fields["actor_language"] = self.language
         return doc
 
 

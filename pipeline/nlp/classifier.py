@@ -1,14 +1,13 @@
 """Kind and themes of an item: a scikit-learn model over lemmas, character n-grams, lexicon
 cues and the heading hint, blended with the lexicon's own vote.
 
-Features: TF-IDF of the content lemmas; TF-IDF of character n-grams of the folded text
-(robust to typos, missing diacritics and abbreviations, and shared across languages
-for names and numbers); the lexicon cue counts, the heading hint and the actors found,
-which carry the signal across languages when training examples of a language are few.
+The features (`pipeline/nlp/features.py`) carry the signal across languages through the
+lexicon cues, the hint and the actors when training examples of a language are few.
 Kind and themes are one-vs-rest logistic regressions, so both give probabilities; the
 final score blends them with the lexicon's vote by `lexicon_weight`. A theme is kept when
 its score reaches its own threshold (config `theme_thresholds`, chosen by grouped
-cross-validation on the training data: benchmarks/classifier_cv.py).
+cross-validation on the training data: benchmarks/classifier_cv.py). A batch is
+predicted at once: one matrix, one product per model, the lexicon's vote as arrays.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import pairwise
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
@@ -25,27 +23,24 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
-from sklearn.preprocessing import MultiLabelBinarizer, normalize
+from sklearn.preprocessing import MultiLabelBinarizer
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.lexicons import lemma_keys
-from pipeline.nlp.text import fold, register_doc_extensions, text_of
+from pipeline.nlp.features import (
+    FeatureColumns,
+    Features,
+    char_ngrams,
+    features_of,
+    lemma_terms,
+    meta_features,
+)
+from pipeline.nlp.text import doc_fields, register_doc_extensions
 from pipeline.vocabulary import codes
 
-register_doc_extensions("kind", "themes", "scores", "kind_hint")
+register_doc_extensions("kind", "themes", "scores")
 
-
-@dataclass(frozen=True)
-class Features:
-    """What the model sees of one item."""
-
-    text: str
-    lemmas: tuple[str, ...]
-    cues: dict[str, int]
-    hint: str | None
-    language: str
-    actors: tuple[str, ...] = ()  # registry ids, or "generic:<sector>"
+__all__ = ["Features", "KindThemeClassifier", "KindThemeModel", "features_of", "theme_thresholds"]
 
 
 @dataclass(frozen=True)
@@ -53,83 +48,6 @@ class Prediction:
     kind: str
     kind_score: float
     theme_scores: dict[str, float]
-
-
-def features_of(doc: Doc) -> Features:
-    """The features of a doc that went through the lemmatiser and the cue detector."""
-    extension = doc._
-    return Features(
-        text_of(doc),
-        tuple(
-            key
-            for key, form in zip(lemma_keys(doc), extension.forms, strict=True)
-            if form.isalpha() and len(form) > 1
-        ),
-        dict(extension.cues or {}),
-        extension.kind_hint,
-        extension.language or "pl",
-        tuple(
-            actor.organization_id or f"generic:{actor.sector}" for actor in (extension.actors or ())
-        ),
-    )
-
-
-def lemma_terms(lemmas: Sequence[str]) -> list[str]:
-    """The lemmas and their adjacent pairs ("brak mieszkanie"), the lemma features."""
-    return [*lemmas, *(f"{first} {second}" for first, second in pairwise(lemmas))]
-
-
-# Character n-grams per word, shared by all texts: words repeat far more than texts do.
-_WORD_NGRAMS: dict[str, list[str]] = {}
-_WORD_NGRAMS_LIMIT = 500_000
-
-
-def char_ngrams(text: str, low: int, high: int) -> list[str]:
-    """Character n-grams (low..high) of each space-padded word of the folded text.
-
-    The same n-grams as scikit-learn's "char_wb" analyser, cached per word.
-    """
-    grams: list[str] = []
-    for word in fold(text).split():
-        cached = _WORD_NGRAMS.get(word)
-        if cached is None:
-            padded = f" {word} "
-            cached = [
-                padded[start : start + size]
-                for size in range(low, high + 1)
-                for start in range(max(1, len(padded) - size + 1))
-            ]
-            if len(_WORD_NGRAMS) >= _WORD_NGRAMS_LIMIT:
-                _WORD_NGRAMS.clear()
-            _WORD_NGRAMS[word] = cached
-        grams.extend(cached)
-    return grams
-
-
-def _meta(row: Features) -> dict[str, float]:
-    meta = {f"cue={name}": math.log1p(count) for name, count in row.cues.items()}
-    meta[f"language={row.language}"] = 1.0
-    # Who is named says much about the theme (OPS: social assistance; PUP: jobs).
-    for actor in row.actors:
-        meta[f"actor={actor}"] = 1.0
-    if row.hint:
-        meta[f"hint={row.hint}"] = 1.0
-    return meta
-
-
-def _tfidf(columns: list[list[int]], vectorizer: TfidfVectorizer) -> csr_matrix:
-    """Rows of column indices (repeats = counts) → sublinear TF × IDF, L2-normalised."""
-    indptr = np.cumsum([0] + [len(row) for row in columns])
-    indices = np.fromiter(
-        (c for row in columns for c in row), dtype=np.int64, count=int(indptr[-1])
-    )
-    matrix = csr_matrix(
-        (np.ones(len(indices), dtype=np.float64), indices, indptr),
-        shape=(len(columns), len(vectorizer.vocabulary_)),
-    )
-    matrix.sum_duplicates()
-    matrix.data = (1.0 + np.log(matrix.data)) * vectorizer.idf_[matrix.indices]
-    return normalize(matrix)
 
 
 @dataclass
@@ -146,49 +64,32 @@ class KindThemeModel:
             blocks = [
                 self.lemma_vectorizer.fit_transform([row.lemmas for row in rows]),
                 self.char_vectorizer.fit_transform([row.text for row in rows]),
-                self.meta_vectorizer.fit_transform([_meta(row) for row in rows]),
+                self.meta_vectorizer.fit_transform([meta_features(row) for row in rows]),
             ]
         else:
-            blocks = [
-                self._lemma_tfidf(rows),
-                self._char_tfidf(rows),
-                self.meta_vectorizer.transform([_meta(row) for row in rows]),
-            ]
+            columns = self._columns()
+            blocks = [columns.lemma_block(rows), columns.char_block(rows), columns.meta_block(rows)]
         weights = (self.settings[name] for name in ("lemma_weight", "char_weight", "meta_weight"))
         return hstack(
             [csr_matrix(block) * weight for block, weight in zip(blocks, weights, strict=True)],
             format="csr",
         )
 
-    # Prediction builds the TF-IDF matrices itself, with each word's columns cached:
-    # the same numbers as the fitted vectorisers' transform, several times faster.
-    def _lemma_tfidf(self, rows: Sequence[Features]):
-        vocabulary = self.lemma_vectorizer.vocabulary_
-        columns = [
-            [vocabulary[term] for term in lemma_terms(row.lemmas) if term in vocabulary]
-            for row in rows
-        ]
-        return _tfidf(columns, self.lemma_vectorizer)
-
-    def _char_tfidf(self, rows: Sequence[Features]):
-        vocabulary = self.char_vectorizer.vocabulary_
-        cache = self.__dict__.setdefault("_word_columns", {})
-        low, high = self.settings["char_ngram_range"]
-        columns = []
-        for row in rows:
-            document: list[int] = []
-            for word in fold(row.text).split():
-                word_columns = cache.get(word)
-                if word_columns is None:
-                    grams = char_ngrams(word, low, high)
-                    word_columns = cache[word] = [vocabulary[g] for g in grams if g in vocabulary]
-                document.extend(word_columns)
-            columns.append(document)
-        return _tfidf(columns, self.char_vectorizer)
+    def _columns(self) -> FeatureColumns:
+        """The fitted vocabularies' columns per word form, built on first use."""
+        columns = self.__dict__.get("_feature_columns")
+        if columns is None:
+            columns = self.__dict__["_feature_columns"] = FeatureColumns(
+                self.lemma_vectorizer,
+                self.char_vectorizer,
+                self.meta_vectorizer,
+                self.settings["char_ngram_range"],
+            )
+        return columns
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state.pop("_word_columns", None)  # a cache, rebuilt on use
+        state.pop("_feature_columns", None)  # a cache, rebuilt on use
         return state
 
     def fit(
@@ -239,38 +140,44 @@ class KindThemeModel:
             probabilities = self.theme_model.predict_proba(matrix)
             for column, theme in enumerate(self.theme_columns):
                 theme_model[:, self.themes.index(theme)] = probabilities[:, column]
-        predictions = []
-        for index, row in enumerate(rows):
-            kind_scores = (1 - weight) * kind_model[index] + weight * self._lexicon_kinds(row)
-            theme_scores = (1 - weight) * theme_model[index] + weight * self._lexicon_themes(row)
-            best = int(np.argmax(kind_scores))
-            predictions.append(
-                Prediction(
-                    self.kinds[best],
-                    round(float(kind_scores[best]), 4),
-                    {
-                        theme: round(float(score), 4)
-                        for theme, score in zip(self.themes, theme_scores, strict=True)
-                    },
-                )
+        kind_cues, theme_cues = self._cue_counts(rows)
+        kind_scores = (1 - weight) * kind_model + weight * self._lexicon_kinds(kind_cues, rows)
+        theme_scores = (1 - weight) * theme_model + weight * self._lexicon_themes(theme_cues)
+        best = kind_scores.argmax(axis=1)
+        best_scores = np.round(kind_scores[np.arange(len(rows)), best], 4).tolist()
+        return [
+            Prediction(self.kinds[kind], kind_score, dict(zip(self.themes, scores, strict=True)))
+            for kind, kind_score, scores in zip(
+                best.tolist(), best_scores, np.round(theme_scores, 4).tolist(), strict=True
             )
-        return predictions
+        ]
 
-    def _lexicon_kinds(self, row: Features) -> np.ndarray:
+    def _cue_counts(self, rows: Sequence[Features]) -> tuple[np.ndarray, np.ndarray]:
+        """The rows' kind cue counts (rows × kinds) and theme cue counts (rows × themes)."""
+        kind_cues = np.zeros((len(rows), len(self.kinds)))
+        theme_cues = np.zeros((len(rows), len(self.themes)), dtype=np.int64)
+        cells = {f"kind:{kind}": (kind_cues, i) for i, kind in enumerate(self.kinds)}
+        cells |= {f"theme:{theme}": (theme_cues, i) for i, theme in enumerate(self.themes)}
+        for index, row in enumerate(rows):
+            for name, count in row.cues.items():
+                if name in cells:
+                    counts, column = cells[name]
+                    counts[index, column] = count
+        return kind_cues, theme_cues
+
+    def _lexicon_kinds(self, cues: np.ndarray, rows: Sequence[Features]) -> np.ndarray:
         """The lexicon's kind distribution: cue counts and the hint, smoothed."""
-        votes = np.full(len(self.kinds), self.settings["lexicon_smoothing"])
-        for position, kind in enumerate(self.kinds):
-            votes[position] += row.cues.get(f"kind:{kind}", 0)
-            if row.hint == kind:
-                votes[position] += self.settings["hint_votes"]
-        return votes / votes.sum()
+        votes = self.settings["lexicon_smoothing"] + cues
+        for index, row in enumerate(rows):
+            if row.hint in self.kinds:
+                votes[index, self.kinds.index(row.hint)] += self.settings["hint_votes"]
+        return votes / votes.sum(axis=1, keepdims=True)
 
-    def _lexicon_themes(self, row: Features) -> np.ndarray:
+    def _lexicon_themes(self, cues: np.ndarray) -> np.ndarray:
         """1 - exp(-cues): one cue gives a fair chance, several near certainty."""
         rate = self.settings["lexicon_theme_rate"]
-        return np.array(
-            [1 - math.exp(-rate * row.cues.get(f"theme:{theme}", 0)) for theme in self.themes]
-        )
+        scores = [1 - math.exp(-rate * count) for count in range(int(cues.max(initial=0)) + 1)]
+        return np.array(scores)[cues]
 
 
 def theme_thresholds(settings: dict) -> dict[str, float]:
@@ -316,12 +223,12 @@ class KindThemeClassifier:
         for doc, prediction in zip(
             docs, self.model.predict([features_of(doc) for doc in docs]), strict=True
         ):
-            extension = doc._
-            extension.kind = prediction.kind
-            extension.themes = [
+            fields = doc_fields(doc)
+            fields["kind"] = prediction.kind
+            fields["themes"] = [
                 theme for theme, score in prediction.theme_scores.items() if score >= limits[theme]
             ]
-            extension.scores = {"themes": prediction.theme_scores, "kind": prediction.kind_score}
+            fields["scores"] = {"themes": prediction.theme_scores, "kind": prediction.kind_score}
         return docs
 
 

@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 from pipeline.nlp.language import detect_language
 from pipeline.nlp.lemmas import SUPPORTED_LANGUAGES, lemma_pipeline
 from pipeline.nlp.lexicons import kind_patterns, label_index, lemma_keys
-from pipeline.nlp.text import fold, register_doc_extensions, text_of
+from pipeline.nlp.text import doc_fields, fold, register_doc_extensions, text_of
 from pipeline.vocabulary import codes
 
 register_doc_extensions("cues")
@@ -44,7 +44,7 @@ class CueDetector:
         label_index(THEME_LEXICON, language)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.cues = find_cues(doc, self.language)
+        doc_fields(doc)["cues"] = find_cues(doc, self.language)
         return doc
 
 

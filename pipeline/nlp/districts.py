@@ -13,11 +13,11 @@ from spacy.tokens import Doc
 from pipeline.nlp.phrases import PhraseIndex
 from pipeline.nlp.text import (
     WORD,
+    doc_fields,
     fold,
     is_capitalised,
     register_doc_extensions,
-    text_of,
-    word_keys,
+    text_words,
     words,
 )
 from pipeline.vocabulary import data_path
@@ -163,11 +163,15 @@ class DistrictDetector:
         district_lexicon()  # compile the forms now rather than on the first document
 
     def __call__(self, doc: Doc) -> Doc:
-        spans, keys = word_keys(doc)
-        mentions = find_districts(text_of(doc), spans, keys)
-        extension = doc._
-        extension.district_mentions = mentions
-        extension.districts = sorted({mention.code for mention in mentions})
+        found = text_words(doc)
+        mentions = (
+            find_districts(found.text, found.spans, found.keys)
+            if district_lexicon().index.could_match(found.keys)
+            else []
+        )
+        fields = doc_fields(doc)
+        fields["district_mentions"] = mentions
+        fields["districts"] = sorted({mention.code for mention in mentions})
         return doc
 
 

@@ -14,6 +14,7 @@ import yaml
 from spacy.tokens import Doc
 
 from pipeline.nlp.lemmas import lemma_pipeline
+from pipeline.nlp.patterns import PrefilteredPattern
 from pipeline.nlp.phrases import PhraseIndex
 from pipeline.nlp.text import fold
 from pipeline.vocabulary import data_path
@@ -23,8 +24,7 @@ def lemma_keys(doc: Doc) -> list[str]:
     """The folded lemma of every token of a doc: the keys lexicons are matched on."""
     keys = doc.user_data.get("lemma_keys")
     if keys is None:
-        lemmas = doc._.lemmas if doc._.lemmas is not None else [t.lemma_ for t in doc]
-        keys = doc.user_data["lemma_keys"] = [fold(lemma) for lemma in lemmas]
+        keys = doc.user_data["lemma_keys"] = [fold(token.lemma_) for token in doc]
     return keys
 
 
@@ -50,9 +50,9 @@ def label_index(name: str, language: str) -> PhraseIndex:
 
 
 @cache
-def kind_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+def kind_patterns() -> tuple[tuple[str, PrefilteredPattern], ...]:
     """(kind, one pattern joining that kind's patterns) from lexicon/kind-patterns.yaml."""
     return tuple(
-        (kind, re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.MULTILINE))
+        (kind, PrefilteredPattern.join(patterns, re.MULTILINE))
         for kind, patterns in read_yaml("lexicon/kind-patterns.yaml").items()
     )

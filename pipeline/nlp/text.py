@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
+from typing import Any
 
 from spacy.tokens import Doc
 
@@ -12,7 +13,8 @@ from spacy.tokens import Doc
 _POLISH_FOLD = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
 
 # A word: letters and digits; an apostrophe inside Ukrainian words ("м'ясо") is kept.
-WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+APOSTROPHE = re.compile("['’ʼ]")
+WORD = re.compile(rf"[^\W_]+(?:{APOSTROPHE.pattern}[^\W_]+)*")
 
 
 def fold(text: str) -> str:
@@ -20,10 +22,9 @@ def fold(text: str) -> str:
     return text.translate(_POLISH_FOLD).lower()
 
 
-def words(text: str) -> Iterator[tuple[int, int, str]]:
+def words(text: str) -> list[tuple[int, int, str]]:
     """(start, end, word) of every word of the text, in order."""
-    for match in WORD.finditer(text):
-        yield match.start(), match.end(), match.group()
+    return [(*match.span(), match.group()) for match in WORD.finditer(text)]
 
 
 def is_capitalised(word: str) -> bool:
@@ -39,32 +40,82 @@ def text_of(doc: Doc) -> str:
     return text
 
 
-# Folded forms per word, shared by all docs: words repeat far more than texts do.
-_FOLDED_WORDS: dict[str, str] = {}
-_FOLDED_WORDS_LIMIT = 500_000
+class WordCache(dict):
+    """Values computed once per word form and shared by all docs (words repeat far more
+    than texts do); emptied when it reaches `limit` entries, so a long run stays bounded."""
+
+    def __init__(self, compute: Callable[[str], Any], limit: int = 500_000) -> None:
+        super().__init__()
+        self.compute = compute
+        self.limit = limit
+
+    def __missing__(self, word: str) -> Any:
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[word] = self.compute(word)
+        return value
+
+
+_FOLDED_WORDS = WordCache(fold)
 
 
 def fold_word(word: str) -> str:
     """`fold(word)`, cached per word."""
-    folded = _FOLDED_WORDS.get(word)
-    if folded is None:
-        if len(_FOLDED_WORDS) >= _FOLDED_WORDS_LIMIT:
-            _FOLDED_WORDS.clear()
-        folded = _FOLDED_WORDS[word] = fold(word)
-    return folded
+    return _FOLDED_WORDS[word]
 
 
-def word_keys(doc: Doc) -> tuple[list[tuple[int, int, str]], list[str]]:
-    """The doc's words (start, end, word) and their folded forms, computed once per doc."""
-    cached = doc.user_data.get("word_keys")
-    if cached is None:
-        spans = list(words(text_of(doc)))
-        cached = doc.user_data["word_keys"] = (spans, [fold_word(word) for _, _, word in spans])
-    return cached
+class TextWords:
+    """The words of a text (`WORD` matches) and their folded forms; their offsets, which
+    cost more to find, only when asked for (a lexicon has a phrase starting there)."""
+
+    __slots__ = ("text", "words", "keys", "_spans")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words: list[str] = WORD.findall(text)
+        self.keys: list[str] = list(map(_FOLDED_WORDS.__getitem__, self.words))
+        self._spans: list[tuple[int, int, str]] | None = None
+
+    @property
+    def spans(self) -> list[tuple[int, int, str]]:
+        """(start, end, word) of every word, in order."""
+        if self._spans is None:
+            self._spans = words(self.text)
+        return self._spans
+
+
+def text_words(doc: Doc) -> TextWords:
+    """The doc's words, found once per doc."""
+    found = doc.user_data.get("words")
+    if found is None:
+        found = doc.user_data["words"] = TextWords(text_of(doc))
+    return found
+
+
+def doc_fields(doc: Doc) -> dict[str, Any]:
+    """The values of the doc's extensions declared by `register_doc_extensions`, by name.
+
+    The components read and write them here, a dictionary look-up, rather than through
+    `doc._`, which makes an object and a key on every access and in the annotate loop
+    cost as much as the work itself; `doc._.<name>` reads and writes the same values.
+    """
+    fields = doc.user_data.get("fields")
+    if fields is None:
+        fields = doc.user_data["fields"] = {}
+    return fields
+
+
+def _field_getter(name: str) -> Callable[[Doc], Any]:
+    return lambda doc: doc_fields(doc).get(name)
+
+
+def _field_setter(name: str) -> Callable[[Doc, Any], None]:
+    return lambda doc, value: doc_fields(doc).__setitem__(name, value)
 
 
 def register_doc_extensions(*names: str) -> None:
-    """Declare `doc._.<name>` for each name (default None), once per process."""
+    """Declare `doc._.<name>` for each name (None until set, kept in `doc_fields`), once
+    per process."""
     for name in names:
         if not Doc.has_extension(name):
-            Doc.set_extension(name, default=None)
+            Doc.set_extension(name, getter=_field_getter(name), setter=_field_setter(name))

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from pipeline.nlp.lemmas import lemmas_of
-from pipeline.nlp.text import words
+from pipeline.nlp.text import WORD, words
 
 PHRASE = re.compile(r'"([^"]*)"?')
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -69,22 +69,29 @@ def passage(text: str | None, query: str | None, width: int = 12) -> str | None:
     lemma), matches marked «like this»; the text's beginning when nothing matches."""
     if not text:
         return text
-    wanted = {form for _start, _end, word in words(query or "") for form in word_forms(word)}
-    spans = list(words(text))
-    hits = [index for index, (_s, _e, word) in enumerate(spans) if wanted & set(word_forms(word))]
-    first = max(0, hits[0] - width // 2) if hits else 0
-    shown = spans[first : first + width]
+    # Called for every row a search shows: one pass over the words, forms cached.
+    wanted = _query_forms(query or "")
+    spans = list(WORD.finditer(text))
+    marked = [not wanted.isdisjoint(word_forms(span.group())) for span in spans]
+    first = max(0, marked.index(True) - width // 2) if True in marked else 0
+    shown = range(first, min(first + width, len(spans)))
     if not shown:
         return text
     pieces = []
-    cursor = shown[0][0]
-    for start, end, word in shown:
-        pieces.append(text[cursor:start])
-        pieces.append(f"«{word}»" if wanted & set(word_forms(word)) else word)
-        cursor = end
+    cursor = spans[first].start()
+    for index in shown:
+        span = spans[index]
+        pieces.append(text[cursor : span.start()])
+        pieces.append(f"«{span.group()}»" if marked[index] else span.group())
+        cursor = span.end()
     prefix = "…" if first > 0 else ""
     suffix = "…" if first + width < len(spans) else text[cursor:]
     return prefix + "".join(pieces) + suffix
+
+
+@lru_cache(maxsize=4096)
+def _query_forms(query: str) -> frozenset[str]:
+    return frozenset(form for _start, _end, word in words(query) for form in word_forms(word))
 
 
 def search_lemmas(text: str, language: str | None) -> str:

@@ -2,8 +2,8 @@
 
 The configuration lives in `db/` at the repository root: `metadata.yaml` (titles,
 descriptions, facets, canned queries, the sign-in plugin's settings), `templates/`
-(the Polish landing page), `plugins/` (lemma search, access to the internal database)
-and `static/`. Databases are served immutable (`-i`).
+(the Polish landing page and the search page), `plugins/` (lemma search, the search
+page, access to the internal database) and `static/`. Databases are served immutable (`-i`).
 
 The internal database is shown only to the analyst signed in through
 datasette-auth-passwords. Make the password hash with

@@ -1,0 +1,149 @@
+"""An incremental write: the previous database, copied, with only the changed rows replaced.
+
+Rows belong to a note (note_tables.py), to a cluster (recommendation_tables.py) or to
+the reference tables (reference_tables.py). For the notes and clusters whose
+fingerprint changed or that are gone, their rows are deleted and the new ones inserted;
+the reference tables are written whole; `items.recommendation_id` is updated where
+dedupe moved an item of an unchanged note to another cluster. The full-text indexes
+follow through their triggers. The result has the same rows as a full write; rowids of
+rewritten rows differ, except in the tables without a primary key (skipped lines, the
+internal registrations), which are rewritten in a full write's order because Datasette
+shows them in rowid order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import sqlite_utils
+
+from pipeline.publish.audience import INTERNAL, Audience
+from pipeline.publish.fingerprints import Fingerprints, Written, changed
+from pipeline.publish.internal import INTERNAL_TABLES, write_internal_tables
+from pipeline.publish.note_tables import NOTE_DELETES, SKIPPED_LINES_ORDER, note_tables
+from pipeline.publish.recommendation_tables import (
+    CLUSTER_DELETES,
+    LINK_DELETES,
+    dedupe_link_tables,
+    recommendation_tables,
+)
+from pipeline.publish.reference_tables import REFERENCE_TABLES, reference_tables
+from pipeline.publish.rows import write_tables
+from pipeline.publish.schema import SCHEMA_VERSION, ensure_indexes, ensure_schema
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The notes, clusters (recommendations) and clusters' dedupe links to rewrite."""
+
+    notes: set[str]
+    clusters: set[str]
+    links: set[str]
+
+
+# Past this share of notes or clusters changed, a full write is about as quick.
+MAX_CHANGED_SHARE = 0.5
+
+
+def file_stat(path: Path) -> tuple[int, int, int]:
+    """Size, modification time (ns) and inode: what tells that a file was replaced or edited."""
+    stat = path.stat()
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def plan_update(previous: Written | None, current: Fingerprints, path: Path) -> Changes | None:
+    """The notes and clusters to rewrite in the database at `path`, or None for a full write.
+
+    A full write is needed when there is no record of what the file holds, the file was
+    changed since, the code version differs, some row has no note or cluster to own it,
+    or a large share of the units changed.
+    """
+    if previous is None or not current.complete or not path.is_file():
+        return None
+    if previous.fingerprints.version != current.version or previous.stat != file_stat(path):
+        return None
+    before = previous.fingerprints
+    changes = Changes(
+        changed(before.notes, current.notes),
+        changed(before.clusters, current.clusters),
+        changed(before.links, current.links),
+    )
+    if len(changes.notes) > MAX_CHANGED_SHARE * max(len(current.notes), 1) or len(
+        changes.clusters
+    ) > MAX_CHANGED_SHARE * max(len(current.clusters), 1):
+        return None
+    return changes
+
+
+@cache
+def expected_schema(audience: str) -> frozenset[tuple]:
+    """Every table, index, trigger and view a database of this audience has, as SQL."""
+    reference = sqlite_utils.Database(memory=True)
+    ensure_schema(reference)
+    if audience == INTERNAL:
+        reference.executescript(INTERNAL_TABLES)
+    return _schema(reference)
+
+
+def _schema(db: sqlite_utils.Database) -> frozenset[tuple]:
+    return frozenset(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall())
+
+
+def has_current_schema(db: sqlite_utils.Database, audience: str) -> bool:
+    """Whether a database was built by this schema version, with nothing else in it."""
+    version = (
+        db.execute("SELECT value FROM build_info WHERE key = 'schema_version'").fetchone()
+        if db["build_info"].exists()
+        else None
+    )
+    return version == (SCHEMA_VERSION,) and _schema(db) == expected_schema(audience)
+
+
+def update_database(db: sqlite_utils.Database, audience: Audience, changes: Changes) -> None:
+    """Replace the rows of the changed notes and clusters and the reference tables."""
+    for table, ids in (
+        ("changed_notes", changes.notes),
+        ("changed_clusters", changes.clusters),
+        ("changed_links", changes.links),
+    ):
+        db.execute(f"CREATE TEMP TABLE {table} (id TEXT PRIMARY KEY)")
+        db.conn.executemany(f"INSERT INTO temp.{table} VALUES (?)", ((i,) for i in sorted(ids)))
+    with db.conn:
+        for sql in (*NOTE_DELETES, *CLUSTER_DELETES, *LINK_DELETES):
+            db.execute(sql)
+        for table in REFERENCE_TABLES:
+            db.execute(f"DELETE FROM [{table}]")
+        write_tables(db, reference_tables(audience))
+        write_tables(db, note_tables(audience, changes.notes))
+        write_tables(db, recommendation_tables(audience, changes.clusters))
+        write_tables(db, dedupe_link_tables(audience, changes.links))
+        _update_recommendation_ids(db, audience)
+        if changes.notes:
+            _rewrite_in_order(db, "skipped_lines", SKIPPED_LINES_ORDER)
+    if not audience.public:
+        db.execute("DELETE FROM registrations")
+        db.execute("DELETE FROM unresolved_organizations")
+        write_internal_tables(db, audience.kb)
+    ensure_indexes(db)
+
+
+def _update_recommendation_ids(db: sqlite_utils.Database, audience: Audience) -> None:
+    """Set each item's cluster where dedupe changed it (items of unchanged notes)."""
+    updates = [
+        (wanted, item_id)
+        for item_id, stored in db.execute("SELECT id, recommendation_id FROM items")
+        if (wanted := audience.cluster_of.get(item_id)) != stored
+    ]
+    db.conn.executemany("UPDATE items SET recommendation_id = ? WHERE id = ?", updates)
+
+
+def _rewrite_in_order(db: sqlite_utils.Database, table: str, order: tuple[str, ...]) -> None:
+    """Rewrite a table without a primary key in a full write's row order (rowid order)."""
+    db.execute(
+        f"CREATE TEMP TABLE reordered AS SELECT * FROM [{table}] ORDER BY {', '.join(order)}"
+    )
+    db.execute(f"DELETE FROM [{table}]")
+    db.execute(f"INSERT INTO [{table}] SELECT * FROM temp.reordered ORDER BY rowid")
+    db.execute("DROP TABLE temp.reordered")

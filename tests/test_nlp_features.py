@@ -1,0 +1,78 @@
+"""The classifier's feature rows: built from per-word caches, equal to scikit-learn's own."""
+
+import numpy as np
+import pytest
+
+from pipeline.config import section
+from pipeline.nlp import features
+from pipeline.nlp.classifier import KindThemeModel
+from pipeline.nlp.features import FeatureColumns, Features, meta_features
+from pipeline.nlp.pipelines import build_pipeline
+from pipeline.nlp.readings import content_lemmas, readings_of
+
+TEXTS = [
+    ("brak opieki nad dziecmi -> swietlica przy SP 12?", "pl"),
+    ("UD Zoliborz + kawiarnia + Fundacja Ocalenie - staze dla kobiet z UA", "pl"),
+    ("Бракує місць у школах на Білоленці, потрібні курси польської", "uk"),
+    ("Schools in Wola need more Ukrainian-speaking psychologists", "en"),
+    ("do 15.06 Ola (CWK) - lista wolontariuszy", "pl"),
+]
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[Features]:
+    pipelines = {language: build_pipeline(language) for language in ("pl", "uk", "en")}
+    found = []
+    for text, language in TEXTS:
+        doc = pipelines[language](text, disable=["kind_theme_classifier"])
+        doc._.language = language
+        found.append(features.features_of(doc))
+    return found
+
+
+@pytest.fixture(scope="module")
+def model(rows) -> KindThemeModel:
+    settings = {**section("annotate")["classifier"], "min_df": 1}
+    fitted = KindThemeModel(settings)
+    kinds = ["problem", "partnership", "problem", "problem", "task"]
+    themes = [["basic_needs"], ["labour_market"], ["education_awareness"], ["other"], ["other"]]
+    fitted.fit(rows, kinds, themes)
+    return fitted
+
+
+def test_cached_columns_give_the_fitted_vectorisers_rows(model, rows):
+    columns = FeatureColumns(
+        model.lemma_vectorizer,
+        model.char_vectorizer,
+        model.meta_vectorizer,
+        model.settings["char_ngram_range"],
+    )
+    pairs = [
+        (columns.lemma_block(rows), model.lemma_vectorizer.transform([r.lemmas for r in rows])),
+        (columns.char_block(rows), model.char_vectorizer.transform([r.text for r in rows])),
+        (columns.meta_block(rows), model.meta_vectorizer.transform(map(meta_features, rows))),
+    ]
+    for built, expected in pairs:
+        assert built.shape == expected.shape
+        assert np.allclose(built.toarray(), expected.toarray(), atol=1e-6)
+
+
+def test_a_batch_predicts_as_its_rows_one_by_one(model, rows):
+    together = model.predict(rows)
+    assert together == [model.predict([row])[0] for row in rows]
+
+
+def test_lemma_features_skip_punctuation_numbers_and_single_letters(rows):
+    assert rows[0].lemmas == ("brak", "opieka", "nad", "dziecko", "swietlica", "przy", "sp")
+    assert features.lemma_terms(["brak", "mieszkanie"]) == ["brak", "mieszkanie", "brak mieszkanie"]
+
+
+def test_char_ngrams_are_per_folded_word():
+    grams = [" z", "zo", "ol", "lc", "c ", " zo", "zol", "olc", "lc "]
+    assert features.char_ngrams("Żółć", 2, 3) == grams
+
+
+def test_readings_mark_classifier_and_content_words():
+    doc = build_pipeline("pl")("Trzeba 2 mieszkan w Ursusie!", disable=["kind_theme_classifier"])
+    assert [item.feature for item in readings_of(doc)] == [True, False, True, False, True, False]
+    assert content_lemmas(doc) == ["mieszkanie", "ursus"]
