@@ -31,7 +31,7 @@ from pipeline.nlp.lemmas import SUPPORTED_LANGUAGES
 from pipeline.nlp.model_cache import load_model, model_key, save_model
 from pipeline.nlp.pipelines import CLASSIFIER, build_pipelines
 from pipeline.nlp.readings import content_lemmas
-from pipeline.nlp.text import doc_fields
+from pipeline.nlp.text import WORD, doc_fields, text_words
 from pipeline.records import Actor, Annotation
 from pipeline.vocabulary import codes, data_path
 
@@ -110,7 +110,9 @@ class Annotator:
         """
         batch_size = self.settings.get("batch_size", 256)
         by_language: dict[str, list[int]] = {}
-        detected = [detect_language(text) for text in texts]
+        # The words found for the language are the docs' words too (`text_words`).
+        found: list[list[str] | None] = [WORD.findall(text) for text in texts]
+        detected = [detect_language(text, words) for text, words in zip(texts, found, strict=True)]
         for index, language in enumerate(detected):
             pipeline_language = (
                 language if language in SUPPORTED_LANGUAGES else _script_language(language)
@@ -124,6 +126,8 @@ class Annotator:
                 for index in indices:
                     doc = nlp.make_doc(texts[index])
                     doc.user_data["text"] = texts[index]  # spaCy's doc.text rebuilds it
+                    text_words(doc, found[index])
+                    found[index] = None  # held by the doc now, and let go with it
                     fields = doc_fields(doc)
                     fields["language"] = detected[index]
                     fields["kind_hint"] = _hint(hints[index])

@@ -67,6 +67,11 @@ def test_lemma_features_skip_punctuation_numbers_and_single_letters(rows):
     assert features.lemma_terms(["brak", "mieszkanie"]) == ["brak", "mieszkanie", "brak mieszkanie"]
 
 
+def test_pair_columns_split_terms_at_every_space():
+    pairs = features.pair_columns({"brak": 0, "brak mieszkanie": 1, "a b c": 2})
+    assert pairs == {("brak", "mieszkanie"): 1, ("a", "b c"): 2, ("a b", "c"): 2}
+
+
 def test_char_ngrams_are_per_folded_word():
     grams = [" z", "zo", "ol", "lc", "c ", " zo", "zol", "olc", "lc "]
     assert features.char_ngrams("Żółć", 2, 3) == grams

@@ -24,6 +24,10 @@ def test_polish_without_diacritics_is_restored():
     ]
 
 
+def test_polish_restored_form_unknown_itself_is_its_own_lemma():
+    assert lemmas_of("scie bojaco mogl", "pl") == ["ście", "bojąco", "mogł"]
+
+
 def test_polish_prefers_adjective_reading_shared_by_most_interpretations():
     assert lemmas_of("kurs języka polskiego", "pl") == ["kurs", "język", "polski"]
 

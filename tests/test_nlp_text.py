@@ -2,7 +2,14 @@
 
 import spacy
 
-from pipeline.nlp.text import TextWords, doc_fields, register_doc_extensions, text_words
+from pipeline.nlp.text import (
+    TextWords,
+    doc_fields,
+    fold,
+    register_doc_extensions,
+    text_words,
+    words,
+)
 
 
 def test_words_keys_and_offsets_of_a_flipchart_line():
@@ -10,6 +17,18 @@ def test_words_keys_and_offsets_of_a_flipchart_line():
     assert found.keys[:4] == ["ud", "zoliborz", "kawiarnia", "staze"]
     assert found.spans[1] == (3, 11, "Zoliborz")
     assert TextWords("Żółta ścieżka").keys == ["zolta", "sciezka"]
+
+
+def test_word_spans_are_those_of_the_regular_expression():
+    text = "a-a, aa: м'ясо _ab_ don’t 12:00 a"
+    assert TextWords(text).spans == words(text)
+    assert TextWords(text).spans[:3] == [(0, 1, "a"), (2, 3, "a"), (5, 7, "aa")]
+
+
+def test_fold_lower_cases_and_strips_polish_diacritics_only():
+    assert fold("ŻÓŁĆ gęślą JAŹŃ") == "zolc gesla jazn"
+    assert fold("Ukraińska МОВА, ĄĘ-école") == "ukrainska мова, ae-école"
+    assert fold("OPS") == "ops"
 
 
 def test_doc_words_are_found_once():

@@ -7,7 +7,8 @@ Kind and themes are one-vs-rest logistic regressions, so both give probabilities
 final score blends them with the lexicon's vote by `lexicon_weight`. A theme is kept when
 its score reaches its own threshold (config `theme_thresholds`, chosen by grouped
 cross-validation on the training data: benchmarks/classifier_cv.py). A batch is
-predicted at once: one matrix, one product per model, the lexicon's vote as arrays.
+predicted at once: one matrix, one product for both models (`pipeline/nlp/linear.py`),
+the lexicon's vote as arrays.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
+from scipy.sparse import hstack
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -35,6 +36,7 @@ from pipeline.nlp.features import (
     lemma_terms,
     meta_features,
 )
+from pipeline.nlp.linear import LinearModels
 from pipeline.nlp.text import doc_fields, register_doc_extensions
 from pipeline.vocabulary import codes
 
@@ -70,10 +72,9 @@ class KindThemeModel:
             columns = self._columns()
             blocks = [columns.lemma_block(rows), columns.char_block(rows), columns.meta_block(rows)]
         weights = (self.settings[name] for name in ("lemma_weight", "char_weight", "meta_weight"))
-        return hstack(
-            [csr_matrix(block) * weight for block, weight in zip(blocks, weights, strict=True)],
-            format="csr",
-        )
+        for block, weight in zip(blocks, weights, strict=True):
+            block.data *= weight  # the blocks are new matrices, scaled in place
+        return hstack(blocks, format="csr")
 
     def _columns(self) -> FeatureColumns:
         """The fitted vocabularies' columns per word form, built on first use."""
@@ -87,9 +88,19 @@ class KindThemeModel:
             )
         return columns
 
+    def _linear(self) -> LinearModels:
+        """The kind and theme regressions as one coefficient matrix, built on first use."""
+        linear = self.__dict__.get("_linear_models")
+        if linear is None:
+            linear = self.__dict__["_linear_models"] = LinearModels(
+                self.kind_model, self.theme_model
+            )
+        return linear
+
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state.pop("_feature_columns", None)  # a cache, rebuilt on use
+        for cache in ("_feature_columns", "_linear_models"):
+            state.pop(cache, None)  # rebuilt on use
         return state
 
     def fit(
@@ -133,13 +144,9 @@ class KindThemeModel:
         kind_model = np.zeros((len(rows), len(self.kinds)))
         theme_model = np.zeros((len(rows), len(self.themes)))
         if self.fitted:
-            matrix = self._matrix(rows)
-            probabilities = self.kind_model.predict_proba(matrix)
-            for column, kind in enumerate(self.kind_model.classes_):
-                kind_model[:, self.kinds.index(kind)] = probabilities[:, column]
-            probabilities = self.theme_model.predict_proba(matrix)
-            for column, theme in enumerate(self.theme_columns):
-                theme_model[:, self.themes.index(theme)] = probabilities[:, column]
+            kinds, themes = self._linear().probabilities(self._matrix(rows))
+            kind_model[:, [self.kinds.index(kind) for kind in self.kind_model.classes_]] = kinds
+            theme_model[:, [self.themes.index(theme) for theme in self.theme_columns]] = themes
         kind_cues, theme_cues = self._cue_counts(rows)
         kind_scores = (1 - weight) * kind_model + weight * self._lexicon_kinds(kind_cues, rows)
         theme_scores = (1 - weight) * theme_model + weight * self._lexicon_themes(theme_cues)

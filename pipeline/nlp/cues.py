@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp.language import detect_language
 from pipeline.nlp.lemmas import SUPPORTED_LANGUAGES, lemma_pipeline
-from pipeline.nlp.lexicons import kind_patterns, label_index, lemma_keys
+from pipeline.nlp.lexicons import add_lexicon, kind_patterns, label_index, lemma_keys
+from pipeline.nlp.phrases import PhraseIndex
 from pipeline.nlp.text import doc_fields, fold, register_doc_extensions, text_of
 from pipeline.vocabulary import codes
 
@@ -19,14 +21,21 @@ KIND_LEXICON = "lexicon/kinds.yaml"
 THEME_LEXICON = "lexicon/themes.yaml"
 
 
+@cache
+def cue_index(language: str) -> PhraseIndex:
+    """The kind and theme lexicons in one index (one look-up per word, not two), giving
+    cue names: "kind:problem", "theme:basic_needs"."""
+    index = add_lexicon(PhraseIndex(), KIND_LEXICON, language, "kind:")
+    return add_lexicon(index, THEME_LEXICON, language, "theme:")
+
+
 def find_cues(doc: Doc, language: str) -> Counter[str]:
     """{"kind:problem": 2, "theme:basic_needs": 1, …} for one lemmatised doc."""
-    keys = lemma_keys(doc)
-    cues: Counter[str] = Counter()
-    for match in label_index(KIND_LEXICON, language).find(keys):
-        cues[f"kind:{match.value}"] += 1
-    for match in label_index(THEME_LEXICON, language).find(keys):
-        cues[f"theme:{match.value}"] += 1
+    found = [match.value for match in cue_index(language).find(lemma_keys(doc))]
+    # Kind cues first, as when the lexicons had an index each: the cues' order is the
+    # order of a training row's meta features, which the fitted model depends on.
+    cues = Counter(cue for cue in found if cue.startswith("kind:"))
+    cues.update(cue for cue in found if cue.startswith("theme:"))
     folded = fold(text_of(doc))
     for kind, pattern in kind_patterns():
         if pattern.search(folded):
@@ -40,8 +49,7 @@ class CueDetector:
     def __init__(self, nlp: Language, name: str, language: str) -> None:
         self.name = name
         self.language = language
-        label_index(KIND_LEXICON, language)  # compile now, not on the first document
-        label_index(THEME_LEXICON, language)
+        cue_index(language)  # compile now, not on the first document
 
     def __call__(self, doc: Doc) -> Doc:
         doc_fields(doc)["cues"] = find_cues(doc, self.language)

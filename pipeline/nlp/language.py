@@ -103,11 +103,12 @@ def _packed_evidence(word: str) -> int:
 _PACKED_EVIDENCE = WordCache(_packed_evidence)
 
 
-def text_evidence(text: str) -> WordEvidence | None:
-    """The sum of the evidence of the text's words (None without words)."""
+def text_evidence(text: str, words: list[str] | None = None) -> WordEvidence | None:
+    """The sum of the evidence of the text's words (None without words); words: the
+    text's `WORD` matches, when already found."""
     # Every letter is inside a word, and no letter pair or ending spans two words, so
     # the text's counts are the sums of its words' counts.
-    found = WORD.findall(text)
+    found = WORD.findall(text) if words is None else words
     if not found:
         return None
     total = sum(map(_PACKED_EVIDENCE.__getitem__, found))
@@ -115,17 +116,18 @@ def text_evidence(text: str) -> WordEvidence | None:
     return WordEvidence(*((total >> (FIELD_BITS * field)) & _FIELD_MASK for field in fields))
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str, words: list[str] | None = None) -> str:
     """The ISO 639-1 code of the text's language: "pl", "uk", "en", or "ru" for Russian.
 
     Cyrillic text is Ukrainian unless it has more Russian-only letters than
     Ukrainian-only ones. For Latin text, words with Polish letters, Polish and English
     stop words and typical letter pairs are counted, so flipchart Polish without
     diacritics stays Polish and English naming "Praga-Południe" stays English.
-    Undecidable text is Polish, the notes' language.
+    Undecidable text is Polish, the notes' language. words: the text's `WORD` matches,
+    when already found.
     """
     settings = section("annotate").get("language", {})
-    total = text_evidence(text)
+    total = text_evidence(text, words)
     if total is None or not total.letters:
         return settings.get("default", "pl")
     if total.cyrillic / total.letters >= settings.get("cyrillic_share", 0.5):

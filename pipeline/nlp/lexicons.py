@@ -39,14 +39,19 @@ def read_yaml(name: str) -> dict:
     return yaml.safe_load(data_path(name).read_text(encoding="utf-8"))
 
 
+def add_lexicon(index: PhraseIndex, name: str, language: str, prefix: str = "") -> PhraseIndex:
+    """Add a lexicon file's phrases of a language ({label: {language: [phrases]}}) to the
+    index, each giving prefix + label; the index is returned."""
+    for label, entry in read_yaml(name).items():
+        for phrase in entry.get(language, []):
+            index.add(phrase_keys(str(phrase), language), prefix + label)
+    return index
+
+
 @cache
 def label_index(name: str, language: str) -> PhraseIndex:
     """{label: {language: [phrases]}} from a lexicon file, as an index giving labels."""
-    index = PhraseIndex()
-    for label, entry in read_yaml(name).items():
-        for phrase in entry.get(language, []):
-            index.add(phrase_keys(str(phrase), language), label)
-    return index
+    return add_lexicon(PhraseIndex(), name, language)
 
 
 @cache

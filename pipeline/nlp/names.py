@@ -123,11 +123,8 @@ def find_unknown_names(
     Only the patterns whose first word the text has are tried (words: its `WORD`
     matches, when already known): most texts name no organisation this way.
     """
-    anchored = {
-        index
-        for word in (WORD.findall(text) if words is None else words)
-        for index in _ANCHORED_PATTERNS[word]
-    }
+    found_words = WORD.findall(text) if words is None else words
+    anchored: set[int] = set().union(*map(_ANCHORED_PATTERNS.__getitem__, found_words))
     if not anchored:
         return []
     patterns = name_patterns()

@@ -27,10 +27,12 @@ class PhraseIndex:
     """
 
     by_first: dict[str, list[Entry]] = field(default_factory=dict)
-    # Per first key, built on first use: the positions (in by_first's list) of its
-    # one-word phrases, and of the longer ones by their second key. Most phrases sharing
-    # a first word ("ośrodek …") differ in the second, so few are tried at a position.
-    _by_second: dict[str, tuple[list[int], dict[str, list[int]]]] = field(
+    # Per first key, built on first use: the values of its one-word phrases, and per
+    # second key the positions (in by_first's list) of the phrases to try there, in the
+    # order added. Most phrases sharing a first word ("ośrodek …") differ in the second,
+    # so few are tried at a position, and where the next word is no second key, only
+    # the one-word phrases match, without any test.
+    _followers: dict[str, tuple[list[Hashable], dict[str, list[int]]]] = field(
         default_factory=dict, repr=False
     )
 
@@ -46,35 +48,35 @@ class PhraseIndex:
             entries = self.by_first.setdefault(key, [])
             if entry not in entries:
                 entries.append(entry)
-                self._by_second.pop(key, None)
+                self._followers.pop(key, None)
 
     def could_match(self, keys: Iterable[str]) -> bool:
         """Whether a phrase starts at one of the keys: a cheap test that spares the work
         a match needs (offsets, context) for the many texts without one."""
         return not self.by_first.keys().isdisjoint(keys)
 
-    def _followers(self, key: str) -> tuple[list[int], dict[str, list[int]]]:
-        followers = self._by_second.get(key)
+    def _followers_of(self, key: str) -> tuple[list[Hashable], dict[str, list[int]]]:
+        followers = self._followers.get(key)
         if followers is None:
-            single: list[int] = []
+            entries = self.by_first[key]
+            single = [position for position, (rest, _) in enumerate(entries) if not rest]
             by_second: dict[str, list[int]] = {}
-            for position, (rest, _) in enumerate(self.by_first[key]):
-                if not rest:
-                    single.append(position)
+            for position, (rest, _) in enumerate(entries):
                 for second in rest[0] if rest else ():
                     by_second.setdefault(second, []).append(position)
-            followers = self._by_second[key] = (single, by_second)
+            tried = {second: sorted(single + found) for second, found in by_second.items()}
+            followers = self._followers[key] = ([entries[p][1] for p in single], tried)
         return followers
 
     def _matches_at(self, keys: Sequence[str], position: int) -> list[PhraseMatch]:
         """The phrases starting at keys[position], in the order they were added."""
         key = keys[position]
-        entries = self.by_first[key]
-        single, by_second = self._followers(key)
+        single, by_second = self._followers_of(key)
         after = position + 1
-        tried = single
-        if after < len(keys) and keys[after] in by_second:
-            tried = sorted(single + by_second[keys[after]])
+        tried = by_second.get(keys[after]) if after < len(keys) else None
+        if tried is None:
+            return [PhraseMatch(position, after, value) for value in single]
+        entries = self.by_first[key]
         found = []
         for rest, value in (entries[index] for index in tried):
             end = after + len(rest)

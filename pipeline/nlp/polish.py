@@ -130,7 +130,11 @@ class PolishLemmatizer:
         known = [candidate for candidate in candidates if candidate[2] != "ign"]
         if not known:
             restored = self.restored.get(fold(text))
-            return self.lemmatize(restored, proper, verbal) if restored else text.lower()
+            # A restored form Morfeusz does not know either ("scie": "ście") restores to
+            # itself: its lemma is itself, not another restoration.
+            if restored and restored != text.lower():
+                return self.lemmatize(restored, proper, verbal)
+            return text.lower()
 
         # A lemma many interpretations share is the likelier reading ("polskiego" is
         # far more often the adjective "polski" than the noun "polskie").

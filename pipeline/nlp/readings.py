@@ -4,6 +4,7 @@ computed once per word form, and read by the later components instead of the tok
 from __future__ import annotations
 
 from functools import cache
+from operator import itemgetter
 from typing import NamedTuple
 
 import numpy
@@ -28,6 +29,10 @@ class Reading(NamedTuple):
     content: bool
 
 
+_LEMMA_ID = itemgetter(Reading._fields.index("lemma_id"))
+_KEY = itemgetter(Reading._fields.index("key"))
+
+
 def reading(doc: Doc, form: str, lemma: str) -> Reading:
     """The Reading of a lower-case form with its lemma (the lemma added to the strings)."""
     stops = stop_words(doc.lang_)
@@ -46,9 +51,10 @@ def set_lemmas(doc: Doc, readings: list[Reading]) -> Doc:
     """Store the lemmas as `token.lemma_` (in one array write), and the readings and
     their folded lemmas where `readings_of` and `lexicons.lemma_keys` read them."""
     if readings:
-        doc.from_array([LEMMA], numpy.array([[item.lemma_id] for item in readings], dtype="uint64"))
+        lemma_ids = numpy.fromiter(map(_LEMMA_ID, readings), numpy.uint64, len(readings))
+        doc.from_array([LEMMA], lemma_ids.reshape(-1, 1))
     doc.user_data["readings"] = readings
-    doc.user_data["lemma_keys"] = [item.key for item in readings]
+    doc.user_data["lemma_keys"] = list(map(_KEY, readings))
     return doc
 
 
