@@ -166,6 +166,12 @@ def test_every_item_is_in_exactly_one_cluster():
     assert sorted(members) == sorted(entry.id for entry in ALL)
 
 
+def test_texts_shorter_than_every_character_ngram_are_clustered():
+    # Texts of one letter have no character n-gram; their lemmas still count.
+    clusters = cluster_items([item("a", "ь", "punkt"), item("b", "ь", "kurs")])
+    assert sorted(cluster.item_ids for cluster in clusters) == [("a",), ("b",)]
+
+
 def test_polish_ukrainian_and_english_twins_merge(assigned):
     assert assigned["pl-info-point"] == assigned["uk-info-point"] == assigned["en-info-point"]
     assert assigned["pl-courses-adults"] == assigned["uk-courses-adults"]

@@ -43,12 +43,32 @@ def _terms_as_given(terms: list[str]) -> list[str]:
     return terms
 
 
+def _fit_transform(
+    vectoriser: TfidfVectorizer, documents: Sequence
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """The documents' matrix and its column names, from the vectoriser fitted on them.
+
+    No columns when no document has a feature (items of one letter are shorter than
+    every character n-gram), where scikit-learn raises instead.
+    """
+    try:
+        matrix = vectoriser.fit_transform(documents)
+    except ValueError:
+        if any(_has_features(vectoriser, document) for document in documents):
+            raise
+        return sparse.csr_matrix((len(documents), 0), dtype=np.float32), np.array([], dtype=str)
+    return matrix, vectoriser.get_feature_names_out().astype(str)
+
+
+def _has_features(vectoriser: TfidfVectorizer, document) -> bool:
+    return bool(vectoriser.build_analyzer()(document))
+
+
 def vectorise(terms: Sequence[list[str]], surfaces: Sequence[str], settings: dict) -> Vectors:
     """TF-IDF of terms and of character n-grams, combined, plus each item's signature."""
     term_weight = float(settings["term_weight"])
     term_vectoriser = TfidfVectorizer(analyzer=_terms_as_given, sublinear_tf=True, dtype=np.float32)
-    raw_terms = term_vectoriser.fit_transform(terms)
-    term_names = term_vectoriser.get_feature_names_out().astype(str)
+    raw_terms, term_names = _fit_transform(term_vectoriser, terms)
     term_matrix = _scale_terms(raw_terms, term_names, settings)
     district_columns = np.char.startswith(term_names, DISTRICT_PREFIX)
     concepts = raw_terms[:, np.flatnonzero(np.char.startswith(term_names, CONCEPT_PREFIX))]
@@ -60,7 +80,7 @@ def vectorise(terms: Sequence[list[str]], surfaces: Sequence[str], settings: dic
         sublinear_tf=True,
         dtype=np.float32,
     )
-    char_matrix = char_vectoriser.fit_transform(surfaces)
+    char_matrix, _ = _fit_transform(char_vectoriser, surfaces)
     matrix = sparse.hstack(
         [term_matrix * np.sqrt(term_weight), char_matrix * np.sqrt(1.0 - term_weight)],
         format="csr",
