@@ -8,8 +8,7 @@ one with its heading hint, and the themes are decided as the Annotator decides t
 and macro F1 and kind accuracy; `--thresholds` also prints, per theme, the threshold
 that maximises that theme's F1 over the out-of-fold scores (to copy into config);
 `--set 'key=value ...'` (repeatable, YAML values) also scores variants of the settings
-(`--set other_theme_wins=true` scores a proposed rule, see decide_themes, that the
-Annotator does not apply); `--errors` lists the misclassified training items (file, id,
+`--errors` lists the misclassified training items (file, id,
 gold → predicted kind and themes, text) and counts the themes missed, added or swapped.
 
     .venv/bin/python benchmarks/classifier_cv.py [--folds 8] [--thresholds] [--errors]
@@ -31,7 +30,8 @@ import yaml
 
 from pipeline.annotate import CLASSIFIER_SETTINGS, Annotator
 from pipeline.evaluation.annotation import _field_scores
-from pipeline.nlp.classifier import Features, KindThemeModel, features_of, theme_thresholds
+from pipeline.nlp.classifier import Features, KindThemeModel, features_of
+from pipeline.themes import ThemeRules
 from pipeline.vocabulary import codes, data_path
 
 
@@ -45,36 +45,6 @@ def featurise(annotator: Annotator, examples: list[dict]) -> tuple[list[Features
         rows[index] = features_of(doc)
         sectors[index] = sorted({actor.sector for actor in doc._.actors or ()})
     return rows, sectors
-
-
-def decide_themes(
-    scores: dict[str, float], kind: str, sectors: Sequence[str], settings: dict, rules: dict
-) -> set[str]:
-    """The Annotator's theme decision (pipeline/annotate.py) on one item's scores."""
-    limits = theme_thresholds(settings)
-    themes = [t for t, s in scores.items() if s >= limits[t] and t != rules["other_theme"]]
-    other = rules["other_theme"]
-    # Experiment, not (yet) the Annotator's rule: `--set other_theme_wins=true` keeps only
-    # "other" when its score passes its threshold and beats every other theme's.
-    if (
-        settings.get("other_theme_wins")
-        and kind != rules["other_kind"]
-        and scores[other] >= limits[other]
-        and scores[other] > max(s for t, s in scores.items() if t != other)
-    ):
-        themes = []
-        if kind == rules["partnership_kind"] and len(sectors) >= 2:
-            themes.append(rules["cross_sector_theme"])
-        return set(themes) or {other}
-    if kind == rules["other_kind"]:
-        themes = [t for t in themes if scores[t] >= settings["other_kind_theme_threshold"]]
-    elif not themes:
-        best = max((t for t in scores if t != rules["other_theme"]), key=scores.__getitem__)
-        if scores[best] >= settings["fallback_theme_threshold"]:
-            themes = [best]
-    if kind == rules["partnership_kind"] and len(sectors) >= 2:
-        themes.append(rules["cross_sector_theme"])
-    return set(themes) or {rules["other_theme"]}
 
 
 def folds_of(groups: list[str], count: int) -> list[int]:
@@ -155,8 +125,9 @@ def report_of(
 ) -> None:
     """Cross-validate one settings variant and print its table."""
     kinds, scores = cross_validate(rows, examples, folds, settings)
+    decide = ThemeRules(settings, rules).themes
     predicted = [
-        decide_themes(score, kind, sector, settings, rules)
+        set(decide(score, kind, sector))
         for score, kind, sector in zip(scores, kinds, sectors, strict=True)
     ]
     report = _field_scores([set(e["themes"]) for e in examples], predicted)
@@ -175,8 +146,9 @@ def report_of(
         # The same out-of-fold scores decided with those thresholds (optimistic: the
         # thresholds were chosen on them; a run with them in config is the honest check).
         tuned = dict(settings, theme_thresholds=chosen)
+        decide_tuned = ThemeRules(tuned, rules).themes
         decided = [
-            decide_themes(score, kind, sector, tuned, rules)
+            set(decide_tuned(score, kind, sector))
             for score, kind, sector in zip(scores, kinds, sectors, strict=True)
         ]
         tuned_report = _field_scores([set(e["themes"]) for e in examples], decided)

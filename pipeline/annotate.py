@@ -33,7 +33,8 @@ from pipeline.nlp.pipelines import CLASSIFIER, build_pipelines
 from pipeline.nlp.readings import content_lemmas
 from pipeline.nlp.text import WORD, doc_fields, text_words
 from pipeline.records import Actor, Annotation
-from pipeline.vocabulary import codes, data_path
+from pipeline.themes import ThemeRules
+from pipeline.vocabulary import data_path
 
 CLASSIFIER_SETTINGS = "classifier"  # the section of config annotate: with the model settings
 
@@ -60,7 +61,7 @@ class Annotator:
 
     def __init__(self, extra_training: Sequence[tuple[str, dict]] = ()) -> None:
         self.settings = section("annotate")
-        self.theme_order = codes("themes")
+        self.theme_rules = ThemeRules(self.settings[CLASSIFIER_SETTINGS], self.settings["rules"])
         self.pipelines = build_pipelines()
         self.model = KindThemeModel(self.settings[CLASSIFIER_SETTINGS])
         examples = training_examples() + [
@@ -154,23 +155,9 @@ class Annotator:
         return annotations  # type: ignore[return-value]
 
     def _annotation(self, doc: Doc) -> Annotation:
-        classifier_settings = self.settings[CLASSIFIER_SETTINGS]
         rules = self.settings["rules"]
         fields = doc_fields(doc)
-        theme_scores: dict[str, float] = fields["scores"]["themes"]
         kind = fields["kind"]
-        themes = [theme for theme in fields["themes"] if theme != rules["other_theme"]]
-        if kind == rules["other_kind"]:
-            # Codebook rule 10: "other" items are about nothing unless clearly so.
-            limit = classifier_settings["other_kind_theme_threshold"]
-            themes = [theme for theme in themes if theme_scores[theme] >= limit]
-        elif not themes:
-            best = max(
-                (theme for theme in theme_scores if theme != rules["other_theme"]),
-                key=lambda theme: theme_scores[theme],
-            )
-            if theme_scores[best] >= classifier_settings["fallback_theme_threshold"]:
-                themes = [best]
         actors: list[Actor] = fields["actors"]
         if kind == rules["other_kind"]:
             # A meeting's venue ("sala konferencyjna UD") is no actor (codebook rule 6).
@@ -180,10 +167,7 @@ class Annotator:
         partnership_type = None
         if kind == rules["partnership_kind"] and len(actors) >= 2:
             partnership_type = "+".join(sectors)
-            # Codebook rule 4: a cross-sector partnership is networking.
-            if len(sectors) >= 2:
-                themes.append(rules["cross_sector_theme"])
-        themes = sorted(set(themes), key=self.theme_order.index) or [rules["other_theme"]]
+        themes = self.theme_rules.themes(fields["scores"]["themes"], kind, sectors)
         return Annotation(
             language=fields["language"],
             kind=kind,
