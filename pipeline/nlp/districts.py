@@ -37,11 +37,20 @@ class DistrictMention:
     end: int
 
 
+# What may follow a heading's district name: "WLOCHY - grupa robocza", "Włochy: …".
+_HEADING_SEPARATORS = set("-–—:")
+
+
 @dataclass(frozen=True)
 class DistrictRule:
+    """How one group of a district's spellings (names, adjectives, plain forms) is judged."""
+
     code: str
     mode: str  # plain, capitalised, trigger
     blockers: frozenset[str]
+    blockers_after: frozenset[str] = frozenset()
+    adjective: bool = False
+    surname: bool = False  # an adjective that is also a common surname ("Wolski")
 
 
 @dataclass(frozen=True)
@@ -49,8 +58,9 @@ class DistrictLexicon:
     """Every known spelling of every district, with the rules that disambiguate them."""
 
     index: PhraseIndex
-    rules: dict[str, DistrictRule]
+    rules: dict[str, DistrictRule]  # by the value a phrase was indexed with
     triggers: frozenset[str]
+    followers: frozenset[str]
     institution_words: frozenset[str]
     list_window: int
 
@@ -65,28 +75,60 @@ def _inflections(word: str, generator: morfeusz2.Morfeusz) -> set[str]:
     return forms
 
 
+def _folded(words: list[str]) -> frozenset[str]:
+    return frozenset(fold(word) for word in words)
+
+
 @cache
 def district_lexicon() -> DistrictLexicon:
     """districts-forms.yaml compiled into a phrase index, read once."""
     raw = yaml.safe_load(data_path("districts-forms.yaml").read_text(encoding="utf-8"))
     generator = morfeusz2.Morfeusz(analyse=False, generate=True)
+    street_words = _folded(raw["street_words"])
+    title_words = _folded(raw["title_words"])
+    endings = [fold(ending) for ending in raw["uk_adjective_endings"]]
     index = PhraseIndex()
     rules = {}
     for code, entry in raw["districts"].items():
-        for name in entry.get("names", []) + entry.get("adjectives", []):
-            index.add([_inflections(word, generator) for word in WORD.findall(name)], code)
+        excluded = _folded(entry.get("not_forms", []))
+        blockers = _folded(entry.get("blockers", [])).union(
+            *(_inflections(lemma, generator) for lemma in entry.get("blocker_lemmas", []))
+        )
+        blockers_after = _folded(entry.get("blockers_after", []))
+        mode = entry.get("mode", "plain")
+        rules[code] = DistrictRule(code, mode, blockers, blockers_after)
+        for name in entry.get("names", []):
+            slots = [_inflections(word, generator) - excluded for word in WORD.findall(name)]
+            index.add(slots, code)
         for form in entry.get("forms", []):
             index.add([fold(word) for word in WORD.findall(form)], code)
-        rules[code] = DistrictRule(
+        # Spellings that are never the common word or the country: judged as plain.
+        plain = f"{code}/plain"
+        rules[plain] = DistrictRule(code, "plain", blockers, blockers_after)
+        for form in entry.get("plain_forms", []):
+            index.add([fold(word) for word in WORD.findall(form)], plain)
+        # An adjective is never the common word ("wolski OPS"), but may name a street
+        # ("ul. Wolska") or, for some, a person ("Jan Wolski").
+        surname = entry.get("surname_adjectives", False)
+        adjective = f"{code}/adjective"
+        rules[adjective] = DistrictRule(
             code,
-            entry.get("mode", "plain"),
-            frozenset(fold(word) for word in entry.get("blockers", [])),
+            "plain",
+            blockers | street_words | (title_words if surname else frozenset()),
+            blockers_after,
+            adjective=True,
+            surname=surname,
         )
+        for lemma in entry.get("adjectives", []):
+            index.add([_inflections(lemma, generator)], adjective)
+        for stem in entry.get("uk_adjectives", []):
+            index.add([{fold(stem) + ending for ending in endings}], adjective)
     return DistrictLexicon(
         index,
         rules,
-        frozenset(fold(word) for word in raw["triggers"]),
-        frozenset(fold(word) for word in raw["institution_words"]),
+        _folded(raw["triggers"]),
+        _folded(raw["followers"]),
+        _folded(raw["institution_words"]),
         raw["list_window"],
     )
 
@@ -96,8 +138,9 @@ def find_districts(
 ) -> list[DistrictMention]:
     """The districts a text names, in order; common words and countries are left out.
 
-    "na Woli", "UD Wola", "Wilanów Pomaga" and "we Włochach" are districts; "dobrej
-    woli", "z ochotą", "do Włoch" and a bare "Praga" are not (codebook rule 7).
+    "na Woli", "UD Wola", "Wilanów Pomaga", "we Włochach" and "Wlochy district" are
+    districts; "dobrej woli", "z ochotą", "do Włoch", "we Włoszech", "ul. Wolska",
+    "zakłady Ursus" and a bare "Praga" are not (codebook rule 7).
     spans and keys: the text's words and their folded forms, when already known.
     """
     lexicon = district_lexicon()
@@ -110,7 +153,11 @@ def find_districts(
         rule = lexicon.rules[match.value]
         mention = DistrictMention(rule.code, spans[match.start][0], spans[match.end - 1][1])
         previous = keys[match.start - 1] if match.start else ""
-        if previous in rule.blockers:
+        following = keys[match.end] if match.end < len(keys) else ""
+        if following in lexicon.followers:  # "Wlochy district office"
+            accepted.append((match.start, mention))
+            continue
+        if previous in rule.blockers or following in rule.blockers_after:
             continue
         verdict = _verdict(rule, text, spans, keys, match.start, match.end, lexicon)
         if verdict:
@@ -134,17 +181,23 @@ def _verdict(
     lexicon: DistrictLexicon,
 ) -> bool | None:
     """True: a district; False: not one; None: only if other districts stand next to it."""
+    if rule.adjective:
+        return _adjective_verdict(rule, text, spans, keys, start, end, lexicon)
     if rule.mode == "plain":
         return True
     previous = keys[start - 1] if start else ""
     if previous in lexicon.triggers:
         return True
+    word = spans[start][2]
     if rule.mode == "trigger":
         before = keys[max(0, start - 2) : start]
-        return True if lexicon.institution_words.intersection(before) else None
-    word = spans[start][2]
+        if lexicon.institution_words.intersection(before):
+            return True
+        return True if is_capitalised(word) and _is_heading(text, spans, start, end) else None
     if not is_capitalised(word):
         return None
+    if _is_shouted(spans, start, end):
+        return True if _is_heading(text, spans, start, end) else None
     gap = text[spans[start - 1][1] : spans[start][0]] if start else ""
     at_sentence_start = not start or bool(_SENTENCE_BREAK.intersection(gap))
     if not at_sentence_start:
@@ -153,6 +206,58 @@ def _verdict(
     between = text[spans[end - 1][1] : spans[end][0]] if end < len(spans) else ""
     continues_sentence = following[:1].islower() and not _SENTENCE_BREAK.intersection(between)
     return None if continues_sentence else True
+
+
+def _adjective_verdict(
+    rule: DistrictRule,
+    text: str,
+    spans: list[tuple[int, int, str]],
+    keys: list[str],
+    start: int,
+    end: int,
+    lexicon: DistrictLexicon,
+) -> bool | None:
+    """An adjective names the district unless it names a street ("Wolska 12") or, for
+    a surname, a person ("Jan Wolski")."""
+    if end < len(keys) and keys[end][:1].isdigit():
+        return False
+    if not rule.surname or not start or not is_capitalised(spans[start][2]):
+        return True
+    previous = spans[start - 1][2]
+    gap = text[spans[start - 1][1] : spans[start][0]]
+    after_first_name = (
+        is_capitalised(previous)
+        and not previous.isupper()
+        and keys[start - 1] not in lexicon.institution_words
+        and not _SENTENCE_BREAK.intersection(gap)
+    )
+    return None if after_first_name else True
+
+
+def _is_shouted(spans: list[tuple[int, int, str]], start: int, end: int) -> bool:
+    """Whether the name is in capitals next to other words in capitals ("WOLA
+    WSPÓŁPRACY"), where a capital letter does not mark a name."""
+    word = spans[start][2]
+    if len(word) < 2 or not word.isupper():
+        return False
+    before = spans[start - 1][2] if start else ""
+    after = spans[end][2] if end < len(spans) else ""
+    return (len(before) > 1 and before.isupper()) or (len(after) > 1 and after.isupper())
+
+
+def _is_heading(text: str, spans: list[tuple[int, int, str]], start: int, end: int) -> bool:
+    """Whether the name opens a line and is followed by a dash or a colon ("WLOCHY -
+    grupa robocza", "Włochy: …") or, in capitals, ends the line ("WLOCHY")."""
+    line_start = text.rfind("\n", 0, spans[start][0]) + 1
+    if any(character.isalpha() for character in text[line_start : spans[start][0]]):
+        return False
+    after_name = spans[end - 1][1]
+    next_word = spans[end][0] if end < len(spans) else len(text)
+    between = text[after_name:next_word].strip(" \t")
+    if between[:1] in _HEADING_SEPARATORS:
+        return True
+    ends_line = next_word == len(text) or between[:1] == "\n"
+    return ends_line and spans[start][2].isupper() and len(spans[start][2]) > 1
 
 
 class DistrictDetector:
