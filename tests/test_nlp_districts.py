@@ -193,6 +193,8 @@ def test_capitals_and_no_diacritics(name, code):
         ("w wolskim urzędzie", ["wola"]),
         ("ochockie szkoły", ["ochota"]),
         ("Wolskie Centrum Kultury", ["wola"]),
+        ("Szpital Wolski - koordynatorka ds. pacjentów z Ukrainy", ["wola"]),
+        ("Wola district office and IOM", ["wola"]),
     ],
 )
 def test_district_gaps_found(text, expected):
@@ -230,6 +232,7 @@ def test_district_gaps_found(text, expected):
         "ul. Wolska",
         "przy Wolskiej 12",
         "Jan Wolski powiedział",
+        "rozmawiała z nami Anna Ochocka",
         "pani Wolska",
         "пан Вольський",
         "пан Бєлянський",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import morfeusz2
 import yaml
@@ -182,7 +182,7 @@ def _verdict(
 ) -> bool | None:
     """True: a district; False: not one; None: only if other districts stand next to it."""
     if rule.adjective:
-        return _adjective_verdict(rule, text, spans, keys, start, end, lexicon)
+        return _adjective_verdict(rule, text, spans, keys, start, end)
     if rule.mode == "plain":
         return True
     previous = keys[start - 1] if start else ""
@@ -215,7 +215,6 @@ def _adjective_verdict(
     keys: list[str],
     start: int,
     end: int,
-    lexicon: DistrictLexicon,
 ) -> bool | None:
     """An adjective names the district unless it names a street ("Wolska 12") or, for
     a surname, a person ("Jan Wolski")."""
@@ -228,10 +227,24 @@ def _adjective_verdict(
     after_first_name = (
         is_capitalised(previous)
         and not previous.isupper()
-        and keys[start - 1] not in lexicon.institution_words
         and not _SENTENCE_BREAK.intersection(gap)
+        and _may_be_first_name(previous)
     )
     return None if after_first_name else True
+
+
+@lru_cache(maxsize=4096)
+def _may_be_first_name(word: str) -> bool:
+    """Whether a capitalised word may be a first name: Morfeusz knows it as one ("Jan",
+    not "Szpital"); a word in another script ("Олена") may always be one."""
+    if not word.isascii() and not fold(word).isascii():
+        return True
+    return any("imię" in analysis[2][3] for analysis in _polish_analyser().analyse(word))
+
+
+@cache
+def _polish_analyser() -> morfeusz2.Morfeusz:
+    return morfeusz2.Morfeusz(generate=False)
 
 
 def _is_shouted(spans: list[tuple[int, int, str]], start: int, end: int) -> bool:
