@@ -30,13 +30,17 @@ class ThemeRules:
         Each theme scoring at least its threshold; "other" is never chosen by score
         but is what an item about none of the themes gets. Codebook rule 10: an item of
         kind "other" keeps a theme only when clearly about it. An item with no theme
-        takes its best one when that is at least plausible. Codebook rule 4: a
+        takes its best one when that is at least plausible. With `other_theme_wins`, an
+        item whose "other" score passes its threshold and beats every theme is about
+        none of them (pets, bank accounts, cars). Codebook rule 4: a
         partnership of two or more sectors is networking.
         """
         settings, rules = self.settings, self.rules
         other = rules["other_theme"]
         themes = [t for t, s in scores.items() if t != other and s >= self.limits[t]]
-        if kind == rules["other_kind"]:
+        if settings.get("other_theme_wins") and self._other_wins(scores, kind):
+            themes = []
+        elif kind == rules["other_kind"]:
             limit = settings["other_kind_theme_threshold"]
             themes = [theme for theme in themes if scores[theme] >= limit]
         elif not themes:
@@ -46,3 +50,11 @@ class ThemeRules:
         if kind == rules["partnership_kind"] and len(sectors) >= 2:
             themes.append(rules["cross_sector_theme"])
         return sorted(set(themes), key=self.order.index) or [other]
+
+    def _other_wins(self, scores: Mapping[str, float], kind: str) -> bool:
+        other = self.rules["other_theme"]
+        return (
+            kind != self.rules["other_kind"]
+            and scores[other] >= self.limits[other]
+            and scores[other] > max(s for t, s in scores.items() if t != other)
+        )
