@@ -19,6 +19,7 @@ import pytest
 from conftest import NOTES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_datasette import get, site
 
 import pipeline.publish.write
 from pipeline.build import build, internal_path_for
@@ -46,8 +47,7 @@ ACTORS = (
     Actor("Jan Kowalski z UNHCR", "international"),
 )
 FTS_SHADOWS = ("_data", "_idx", "_docsize", "_config", "_content")
-# Tables without a primary key: Datasette shows them in rowid order, so it must match too.
-ROWID_ORDERED = ("skipped_lines", "ingest_errors", "registrations")
+SEARCH_WORDS = ("punkt", "wola", "dzieci", "pomoc", "mieszkań")
 
 
 class StandInAnnotator:
@@ -98,34 +98,46 @@ def updates(monkeypatch) -> list[str]:
 
 
 def database_rows(path: Path) -> dict[str, list]:
-    """Every table's rows sorted (FTS tables by their content, not their b-tree pages), the
-    schema, the rowid order of the tables without a primary key, and search results."""
+    """Every table's rows with their rowids, in rowid order (FTS tables by their content,
+    not their b-tree pages; WITHOUT ROWID tables sorted), the schema, and search matches
+    in the order the site's searches read them (rowid)."""
     with sqlite3.connect(path) as connection:
-        names = [
-            name
-            for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        tables = {
+            name: sql
+            for name, sql in connection.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+            )
             if not name.endswith(FTS_SHADOWS)
-        ]
+        }
         found = {
-            name: sorted(connection.execute(f"SELECT * FROM [{name}]"), key=repr) for name in names
+            name: list(connection.execute(f"SELECT rowid, * FROM [{name}] ORDER BY rowid"))
+            if not sql.endswith("WITHOUT ROWID")
+            else sorted(connection.execute(f"SELECT * FROM [{name}]"), key=repr)
+            for name, sql in tables.items()
         }
         found["schema"] = sorted(
             connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"), key=repr
         )
-        for name in set(ROWID_ORDERED) & set(names):
-            found[f"{name} by rowid"] = list(
-                connection.execute(f"SELECT * FROM {name} ORDER BY rowid")
-            )
-        for word in ("punkt", "wola", "dzieci", "pomoc"):
+        for word in SEARCH_WORDS:
             for table in ("items", "recommendations"):
-                found[f"search {table} {word}"] = sorted(
+                found[f"search {table} {word}"] = list(
                     connection.execute(
-                        f"SELECT {table}.id FROM {table}_fts JOIN {table} "
-                        f"ON {table}.rowid = {table}_fts.rowid WHERE {table}_fts MATCH ?",
+                        f"SELECT {table}_fts.rowid, {table}.id FROM {table}_fts JOIN {table} "
+                        f"ON {table}.rowid = {table}_fts.rowid WHERE {table}_fts MATCH ? "
+                        f"ORDER BY {table}_fts.rowid",
                         (word,),
                     )
                 )
     return found
+
+
+def search_page_results(path: Path) -> list[dict]:
+    """What the site's search page (db/plugins/search_page.py) shows for a few words."""
+    datasette = site(path)
+    return [
+        get(datasette, f"/{path.stem}/-/szukaj.json", params={"q": word}).json()
+        for word in SEARCH_WORDS
+    ]
 
 
 def assert_same_databases(one: Path, other: Path) -> None:
@@ -135,6 +147,7 @@ def assert_same_databases(one: Path, other: Path) -> None:
         assert first.keys() == second.keys()
         for table, rows in first.items():
             assert rows == second[table], f"{name.name}: {table} differs"
+    assert search_page_results(one) == search_page_results(other)
 
 
 def copy_notes(target: Path) -> Path:

@@ -6,7 +6,9 @@ import pytest
 from test_datasette import get, site
 from test_publish import sample_knowledge_base
 
+from pipeline.errors import RekomendacjeError
 from pipeline.publish import write_databases
+from pipeline.publish.rowids import item_rowid, recommendation_rowid
 
 
 @pytest.fixture(scope="module")
@@ -15,6 +17,10 @@ def datasette(tmp_path_factory):
     public, internal = folder / "rekomendacje.db", folder / "rekomendacje-internal.db"
     write_databases(sample_knowledge_base(), public, internal)
     return site(public, internal)
+
+
+# One meeting: its notes in the order of their ids' hashes (grupa-2 first), then position.
+HOUSING_ITEMS = ["grupa-2-a", "grupa-1-a", "grupa-1-b"]
 
 
 def search(datasette, words: str, database: str = "rekomendacje", **kwargs) -> dict:
@@ -30,12 +36,12 @@ def ids(found: dict, key: str) -> list[str]:
 @pytest.mark.parametrize("words", ["mieszkaniach", "mieszkań", "mieszkanie", "MIESZKANIA"])
 def test_any_form_of_a_word_finds_every_form(datasette, words):
     found = search(datasette, words)
-    # Recommendations most supported first (3 groups, then 1); items in the notes' order.
+    # Recommendations most supported first (3 groups, then 1); items in rowid order.
     assert ids(found, "recommendations") == ["r-housing", "r-grupa-1-a"]
-    assert ids(found, "items") == ["grupa-1-a", "grupa-1-b", "grupa-2-a"]
-    assert found["items"][2]["fragment"].startswith("Rekomendujemy więcej «mieszkań»")
-    assert "«mieszkaniach»" in found["items"][2]["fragment"]
-    assert found["items"][0]["grupa"] == "Grupa 1: Potrzeby podstawowe"
+    assert ids(found, "items") == HOUSING_ITEMS
+    assert found["items"][0]["fragment"].startswith("Rekomendujemy więcej «mieszkań»")
+    assert "«mieszkaniach»" in found["items"][0]["fragment"]
+    assert found["items"][1]["grupa"] == "Grupa 1: Potrzeby podstawowe"
 
 
 def test_ukrainian_words_find_ukrainian_items_in_another_form(datasette):
@@ -47,8 +53,8 @@ def test_ukrainian_words_find_ukrainian_items_in_another_form(datasette):
 
 def test_quoted_words_are_an_exact_phrase(datasette):
     assert ids(search(datasette, '"mieszkań interwencyjnych"'), "items") == [
-        "grupa-1-b",
         "grupa-2-a",
+        "grupa-1-b",
     ]
     assert ids(search(datasette, '"interwencyjnych mieszkań"'), "items") == []
 
@@ -60,19 +66,36 @@ def test_quoted_words_are_an_exact_phrase(datasette):
         ("*", []),
         ("OR", []),
         ("NOT", []),
-        ("mieszkań*", ["grupa-1-a", "grupa-1-b", "grupa-2-a"]),
+        ("mieszkań*", HOUSING_ITEMS),
         ("mieszkań OR szkołach", []),
         ("szkołach -mieszkań", []),
-        ('mieszkań "', ["grupa-1-a", "grupa-1-b", "grupa-2-a"]),
+        ('mieszkań "', HOUSING_ITEMS),
         ("text: mieszkań", []),
         ("NEAR(mieszkań szkoła)", []),
-        ("^mieszkań", ["grupa-1-a", "grupa-1-b", "grupa-2-a"]),
+        ("^mieszkań", HOUSING_ITEMS),
         ("'; drop table items; --", []),
     ],
 )
 def test_fts_syntax_is_searched_as_words(datasette, words, expected):
     # Operators are words here: "OR" must appear in the text, not join two searches.
     assert ids(search(datasette, words), "items") == expected
+
+
+def test_items_are_searched_by_meeting_date_then_note_then_position():
+    # The search reads the index in rowid order (pipeline/publish/rowids.py).
+    assert item_rowid("2022-05-27", "zzz", 9) < item_rowid("2022-06-30", "aaa", 0)
+    assert item_rowid(None, "a", 0) < item_rowid("1970-01-02", "a", 0)
+    assert item_rowid("2022-05-27", "a", 1) == item_rowid("2022-05-27", "a", 0) + 1
+    with pytest.raises(RekomendacjeError, match="position 65536"):
+        item_rowid("2022-05-27", "a", 1 << 16)
+
+
+def test_recommendations_are_searched_most_groups_first():
+    assert (
+        recommendation_rowid(3, "z") < recommendation_rowid(2, "a") < recommendation_rowid(1, "a")
+    )
+    assert recommendation_rowid(5000, "a") == recommendation_rowid(1023, "a")
+    assert recommendation_rowid(1, "a") < 2**63
 
 
 @pytest.mark.parametrize("words", ["", "   "])

@@ -5,9 +5,13 @@ It runs the two search queries declared in `db/metadata.yaml` — `wyszukiwanie`
 shows both lists on one page (`/DATABASE/-/szukaj.json?q=…` gives them as JSON). The
 queries read a bounded number of matches from the full-text index in its own (rowid)
 order, so a search costs about a millisecond of SQL however many items a common word
-matches; Datasette's table search (`items?_search=`) sorts every match by primary key
-first (docs/scaling.md). Access is that of the two canned queries: the internal
-database's search is the signed-in analyst's only (db/plugins/access.py).
+matches. Rowids follow from each row's content (pipeline/publish/rowids.py), the same
+after a full and an incremental build: items come by meeting date (oldest first), then
+note, then position in the note; recommendations are read most groups first, and the
+20 most supported of the first 1,000 are shown. Datasette's table search
+(`items?_search=`) sorts every match by primary key first (docs/scaling.md). Access is
+that of the two canned queries: the internal database's search is the signed-in
+analyst's only (db/plugins/access.py).
 """
 
 from datasette import NotFound, Response, hookimpl

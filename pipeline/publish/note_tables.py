@@ -1,7 +1,9 @@
 """The rows a note owns: the note, its items and their links, partnerships, skipped lines.
 
 `note_tables(audience, note_ids)` gives them for some notes (all when `note_ids` is None),
-each table sorted as a full build writes it; `NOTE_DELETES` removes them, for the notes
+each table sorted as a full build writes it (items in the order of their rowids, which
+`pipeline/publish/rowids.py` derives from the note's date and id and the item's
+position, and which both writes set explicitly); `NOTE_DELETES` removes them, for the notes
 listed in the temporary table `changed_notes`, before an incremental write inserts the
 new ones. `items.recommendation_id` is the one column set by dedupe across notes; an
 incremental write updates it in place (`pipeline/publish/update.py`).
@@ -12,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from pipeline.publish.audience import Audience
-from pipeline.publish.rows import TableRows, by_id, in_order, to_json
+from pipeline.publish.rowids import item_rowid
+from pipeline.publish.rows import TableRows, by_id, in_order, keyed, to_json
 from pipeline.records import Annotation, Item, Note, Partnership
 from pipeline.vocabulary import codes
 
@@ -42,7 +45,7 @@ def note_tables(audience: Audience, note_ids: Collection[str] | None = None) -> 
     notes = sorted((note for note in kb.notes if chosen(note.id)), key=by_id)
     items = sorted(
         (item for item in kb.items if chosen(item.note_id)),
-        key=lambda item: (item.note_id, item.position, item.id),
+        key=lambda item: (_item_rowid(audience, item), item.id),
     )
     partnerships = sorted(
         (
@@ -63,7 +66,7 @@ def note_tables(audience: Audience, note_ids: Collection[str] | None = None) -> 
             TableRows(table, item_link_rows(audience, items, field), ("item_id", field))
             for table, field in ITEM_LINKS
         ),
-        TableRows("partnerships", (partnership_row(audience, p) for p in partnerships), "id"),
+        keyed("partnerships", (partnership_row(audience, p) for p in partnerships), "id"),
         TableRows(
             "partnership_members",
             (
@@ -109,6 +112,7 @@ def skipped_line_rows(audience: Audience, note_ids: Collection[str] | None) -> l
 
 def note_row(audience: Audience, note: Note) -> dict:
     return {
+        "rowid": item_rowid(note.date, note.id, 0),
         "id": note.id,
         "path": note.path,
         "event": audience.text(note.event),
@@ -125,9 +129,15 @@ def note_row(audience: Audience, note: Note) -> dict:
     }
 
 
+def _item_rowid(audience: Audience, item: Item) -> int:
+    note = audience.notes.get(item.note_id)
+    return item_rowid(note.date if note else None, item.note_id, item.position)
+
+
 def item_row(audience: Audience, item: Item) -> dict:
     annotation = audience.annotation(item.id) or Annotation(language=None, kind=None, themes=[])
     return {
+        "rowid": _item_rowid(audience, item),
         "id": item.id,
         "note_id": item.note_id,
         "position": item.position,

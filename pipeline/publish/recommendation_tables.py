@@ -2,7 +2,8 @@
 
 `recommendation_tables(audience, cluster_ids)` gives the recommendation rows for some
 clusters (all when `cluster_ids` is None), `dedupe_link_tables` their dedupe links, each
-table sorted as a full build writes it. `CLUSTER_DELETES` and `LINK_DELETES` remove
+table sorted as a full build writes it (recommendations in the order of their rowids,
+most groups first: `pipeline/publish/rowids.py`). `CLUSTER_DELETES` and `LINK_DELETES` remove
 them, for the clusters listed in the temporary tables `changed_clusters` and
 `changed_links`. The two are apart because a link's similarity moves with the whole
 corpus (TF-IDF weights) while what a recommendation row shows moves only with its items.
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from pipeline.publish.audience import Audience
+from pipeline.publish.rowids import recommendation_rowid
 from pipeline.publish.rows import TableRows, by_id, in_order, to_json
 from pipeline.records import Cluster
 from pipeline.vocabulary import codes
@@ -44,8 +46,9 @@ def recommendation_tables(
     """The recommendations of the clusters `cluster_ids` (all when None) and their labels."""
     clusters = _chosen(audience, cluster_ids)
     labels = {cluster.id: _labels(audience, cluster) for cluster in clusters}
+    rows = sorted((recommendation_row(audience, c) for c in clusters), key=lambda r: r["rowid"])
     return [
-        TableRows("recommendations", (recommendation_row(audience, c) for c in clusters), "id"),
+        TableRows("recommendations", rows, "id"),
         *(
             TableRows(
                 f"recommendation_{field}s",
@@ -100,7 +103,9 @@ def recommendation_row(audience: Audience, cluster: Cluster) -> dict:
     canonical = audience.items.get(cluster.canonical_item_id)
     canonical_annotation = audience.annotation(cluster.canonical_item_id)
     lemmas = dict.fromkeys(lemma for item in members for lemma in audience.item_lemmas(item))
+    groups = len({audience.group_of(item) for item in members})
     return {
+        "rowid": recommendation_rowid(groups, cluster.id),
         "id": cluster.id,
         "text": audience.text(canonical.text) if canonical else None,
         "kind": canonical_annotation.kind if canonical_annotation else None,
@@ -109,7 +114,7 @@ def recommendation_row(audience: Audience, cluster: Cluster) -> dict:
         "sectors": to_json(in_order((s for a in annotations for s in a.sectors), codes("sectors"))),
         "languages": to_json(sorted({a.language for a in annotations if a.language})),
         "mentions": len(members),
-        "groups": len({audience.group_of(item) for item in members}),
+        "groups": groups,
         "meetings": len({item.note_id for item in members}),
         "canonical_item_id": cluster.canonical_item_id if canonical else None,
         "lemmas": " ".join(lemmas),

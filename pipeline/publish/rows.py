@@ -9,6 +9,8 @@ from typing import NamedTuple
 
 import sqlite_utils
 
+from pipeline.publish.rowids import key_rowid
+
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
@@ -18,6 +20,17 @@ class TableRows(NamedTuple):
     table: str
     rows: Iterable[dict]
     key: str | tuple[str, ...] | None = None
+
+
+def keyed(table: str, rows: Iterable[dict], key: str | tuple[str, ...]) -> TableRows:
+    """Rows for a table with a primary key, each with a rowid that is a stable hash of its
+    key (`pipeline/publish/rowids.py`), so a full and an incremental write agree on it."""
+    keys = (key,) if isinstance(key, str) else key
+    return TableRows(
+        table,
+        ({"rowid": key_rowid(*(row[column] for column in keys)), **row} for row in rows),
+        key,
+    )
 
 
 def to_json(value: object) -> str:
@@ -45,7 +58,8 @@ def upsert_rows(
 ) -> None:
     """Insert rows (dicts with the same keys, in the table's column names) in one
     `executemany`. With a key, a row whose key was already written updates that row, as
-    sqlite-utils' `upsert` does (it keeps the first row's rowid)."""
+    sqlite-utils' `upsert` does (it keeps the first row's rowid). A `rowid` in the rows
+    is written as the row's rowid (`pipeline/publish/rowids.py`)."""
     rows = iter(rows)
     first = next(rows, None)
     if first is None:
@@ -57,7 +71,7 @@ def upsert_rows(
     )
     if key is not None:
         keys = (key,) if isinstance(key, str) else key
-        updates = [column for column in columns if column not in keys]
+        updates = [column for column in columns if column not in (*keys, "rowid")]
         sql += f" ON CONFLICT ({', '.join(f'[{column}]' for column in keys)}) " + (
             "DO UPDATE SET " + ", ".join(f"[{column}] = excluded.[{column}]" for column in updates)
             if updates

@@ -5,8 +5,10 @@ indexes) and replaces the views, so it is safe to run on an empty file, on a dat
 that already has the schema, or on one built by an older version of it. It is
 `ensure_tables` then `ensure_indexes`; a fresh build runs the second after its inserts,
 so indexes and search indexes are built once in bulk rather than row by row.
-The public and the internal database share it; the internal one also fills
-`notes.facilitator` and `notes.participants`.
+The tables that only link keys (an item's themes, partnership members, dedupe links …)
+are WITHOUT ROWID: they have no rowid a full and an incremental write could disagree on,
+and are smaller and quicker to write. The public and the internal database share it;
+the internal one also fills `notes.facilitator` and `notes.participants`.
 """
 
 from __future__ import annotations
@@ -59,38 +61,38 @@ CREATE TABLE IF NOT EXISTS partnership_members (
     organization_id TEXT REFERENCES organizations(id), name TEXT,
     sector TEXT REFERENCES sectors(code), role TEXT, generic INTEGER,
     PRIMARY KEY (partnership_id, position)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS item_themes (
     item_id TEXT REFERENCES items(id), theme TEXT REFERENCES themes(code),
     PRIMARY KEY (item_id, theme)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS item_districts (
     item_id TEXT REFERENCES items(id), district TEXT REFERENCES districts(code),
     PRIMARY KEY (item_id, district)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS item_sectors (
     item_id TEXT REFERENCES items(id), sector TEXT REFERENCES sectors(code),
     PRIMARY KEY (item_id, sector)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS recommendation_themes (
     recommendation_id TEXT REFERENCES recommendations(id), theme TEXT REFERENCES themes(code),
     PRIMARY KEY (recommendation_id, theme)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS recommendation_districts (
     recommendation_id TEXT REFERENCES recommendations(id),
     district TEXT REFERENCES districts(code),
     PRIMARY KEY (recommendation_id, district)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS recommendation_sectors (
     recommendation_id TEXT REFERENCES recommendations(id), sector TEXT REFERENCES sectors(code),
     PRIMARY KEY (recommendation_id, sector)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS dedupe_links (
     recommendation_id TEXT REFERENCES recommendations(id),
     item_a TEXT REFERENCES items(id), item_b TEXT REFERENCES items(id),
     similarity REAL, shared TEXT, method TEXT,
     PRIMARY KEY (recommendation_id, item_a, item_b)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS ingest_errors (path TEXT, line INTEGER, reason TEXT);
 CREATE TABLE IF NOT EXISTS skipped_lines (
     note_id TEXT REFERENCES notes(id), line INTEGER, text TEXT, reason TEXT

@@ -5,10 +5,12 @@ the reference tables (reference_tables.py). For the notes and clusters whose
 fingerprint changed or that are gone, their rows are deleted and the new ones inserted;
 the reference tables are written whole; `items.recommendation_id` is updated where
 dedupe moved an item of an unchanged note to another cluster. The full-text indexes
-follow through their triggers. The result has the same rows as a full write; rowids of
-rewritten rows differ, except in the tables without a primary key (skipped lines, the
-internal registrations), which are rewritten in a full write's order because Datasette
-shows them in rowid order.
+follow through their triggers. The result has the same rows, with the same rowids, as a
+full write: rows with a primary key get rowids derived from their content
+(`pipeline/publish/rowids.py`; the site's searches read items and recommendations in
+rowid order), the tables that only link keys have none (WITHOUT ROWID), and the tables
+without a primary key (skipped lines, the internal registrations) are rewritten in a
+full write's order because Datasette shows them in rowid order.
 """
 
 from __future__ import annotations
