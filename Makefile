@@ -36,7 +36,8 @@ evaluate: install
 	$(PY) -m pipeline evaluate evaluation/dev-gold.jsonl
 
 lint: install
-	$(VENV)/bin/ruff check pipeline tests benchmarks
+	$(VENV)/bin/ruff check pipeline tests benchmarks db
+	$(VENV)/bin/ruff format --check pipeline tests benchmarks db
 
 clean:
 	rm -rf $(VENV) db/*.db db/.build-* .pytest_cache

@@ -115,7 +115,9 @@ def run_build(notes: Path, db_path: Path, profile: bool = False, pinned: bool = 
     flags = ["1" if profile else "0", "1" if pinned else "0"]
     completed = subprocess.run(
         [sys.executable, "-c", _CHILD, str(notes), str(db_path), *flags],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     if completed.returncode:
         raise SystemExit(f"the build of {notes} failed:\n{completed.stderr[-3000:]}")
@@ -127,8 +129,9 @@ def edit_one_note(notes: Path) -> Path:
     path = sorted(notes.rglob("*.md"))[len(list(notes.rglob("*.md"))) // 2]
     text = path.read_text(encoding="utf-8")
     text = text.replace("\n- ", "\n- Pilne: ", 1).replace("\n* ", "\n* Pilne: ", 1)
-    path.write_text(text + "\n- Należy otworzyć punkt konsultacyjny na Bemowie.\n",
-                    encoding="utf-8")
+    path.write_text(
+        text + "\n- Należy otworzyć punkt konsultacyjny na Bemowie.\n", encoding="utf-8"
+    )
     return path
 
 
@@ -139,9 +142,11 @@ def measure_bad_input(folder: Path) -> None:
     build_bad_corpus(notes)
     write_extra_cases(notes)
     figures = run_build(notes, folder / "db" / "rekomendacje.db")
-    print(f"bad-input corpus (incl. a 50 MB text file, a 3 GB zip bomb, a 200,000-character "
-          f"line): {figures['notes']} notes built in {figures['seconds']} s, "
-          f"peak RSS {figures['peak_mb']} MB")
+    print(
+        f"bad-input corpus (incl. a 50 MB text file, a 3 GB zip bomb, a 200,000-character "
+        f"line): {figures['notes']} notes built in {figures['seconds']} s, "
+        f"peak RSS {figures['peak_mb']} MB"
+    )
 
 
 def main() -> None:
@@ -149,13 +154,22 @@ def main() -> None:
     parser.add_argument("--notes", type=int, nargs="+", default=[500, 1000])
     parser.add_argument("--work", type=Path, default=Path("/tmp/build-scale"))
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--profile", action="store_true",
-                        help="profile the full build (slower) and print the top functions")
-    parser.add_argument("--pin-code-version", action="store_true",
-                        help="keep the cache valid while the pipeline's source is edited "
-                        "(a shared working tree); notes and data files still count")
-    parser.add_argument("--bad-input", action="store_true",
-                        help="only build the bad-input corpus (50 MB file, zip bomb, …)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile the full build (slower) and print the top functions",
+    )
+    parser.add_argument(
+        "--pin-code-version",
+        action="store_true",
+        help="keep the cache valid while the pipeline's source is edited "
+        "(a shared working tree); notes and data files still count",
+    )
+    parser.add_argument(
+        "--bad-input",
+        action="store_true",
+        help="only build the bad-input corpus (50 MB file, zip bomb, …)",
+    )
     arguments = parser.parse_args()
     command = "python benchmarks/build_scale.py " + " ".join(sys.argv[1:])
     if arguments.bad_input:
@@ -176,12 +190,16 @@ def main() -> None:
         incremental = run_build(notes, db_path, pinned=pinned)
         incremental["wall"] = round(time.perf_counter() - started, 2)
         results.append((count, full, incremental))
-        print(f"{count} notes, {full['items']} items: full {full['seconds']} s "
-              f"(peak {full['peak_mb']} MB), stages {full['stages']}")
-        print(f"  incremental after one note changed: {incremental['seconds']} s "
-              f"= {100 * incremental['seconds'] / full['seconds']:.1f} % of full, "
-              f"stages {incremental['stages']}, cache hits {incremental['cache_hits']}, "
-              f"misses {incremental['cache_misses']}, databases written: {incremental['writes']}")
+        print(
+            f"{count} notes, {full['items']} items: full {full['seconds']} s "
+            f"(peak {full['peak_mb']} MB), stages {full['stages']}"
+        )
+        print(
+            f"  incremental after one note changed: {incremental['seconds']} s "
+            f"= {100 * incremental['seconds'] / full['seconds']:.1f} % of full, "
+            f"stages {incremental['stages']}, cache hits {incremental['cache_hits']}, "
+            f"misses {incremental['cache_misses']}, databases written: {incremental['writes']}"
+        )
         if full["profile"]:
             print(full["profile"])
     print()
@@ -189,14 +207,18 @@ def main() -> None:
     print("|---:|---:|---:|---:|---:|---:|")
     for count, full, incremental in results:
         share = 100 * incremental["seconds"] / full["seconds"]
-        print(f"| {count} | {full['items']} | {full['seconds']} | {full['peak_mb']} | "
-              f"{incremental['seconds']} | {share:.1f} |")
+        print(
+            f"| {count} | {full['items']} | {full['seconds']} | {full['peak_mb']} | "
+            f"{incremental['seconds']} | {share:.1f} |"
+        )
     if len(results) >= 2:
         (small, small_full, _), (large, large_full, _) = results[0], results[-1]
-        print(f"growth {small} → {large} notes: time × "
-              f"{large_full['seconds'] / small_full['seconds']:.2f}, peak memory × "
-              f"{large_full['peak_mb'] / small_full['peak_mb']:.2f} "
-              f"(items × {large_full['items'] / small_full['items']:.2f})")
+        print(
+            f"growth {small} → {large} notes: time × "
+            f"{large_full['seconds'] / small_full['seconds']:.2f}, peak memory × "
+            f"{large_full['peak_mb'] / small_full['peak_mb']:.2f} "
+            f"(items × {large_full['items'] / small_full['items']:.2f})"
+        )
     print("targets: 1,000 notes ≤ 120 s and ≤ 2048 MB; incremental ≤ 5 % of full")
     print(f"reproduce: {command}")
 

@@ -28,19 +28,38 @@ from pipeline.nlp.text import fold  # noqa: E402
 from pipeline.vocabulary import data_path  # noqa: E402
 
 HEADINGS: dict[str, dict[str, str]] = {
-    "pl": {"problem": "Problemy", "good_practice": "Dobre praktyki",
-           "recommendation": "Rekomendacje", "partnership": "Partnerstwa / ustalenia",
-           "task": "Następne kroki"},
-    "uk": {"problem": "Проблеми", "good_practice": "Добрі практики",
-           "recommendation": "Рекомендації", "partnership": "Партнерства / домовленості",
-           "task": "Наступні кроки"},
-    "en": {"problem": "Problems", "good_practice": "Good practices",
-           "recommendation": "Recommendations", "partnership": "Partnerships / agreements",
-           "task": "Next steps"},
+    "pl": {
+        "problem": "Problemy",
+        "good_practice": "Dobre praktyki",
+        "recommendation": "Rekomendacje",
+        "partnership": "Partnerstwa / ustalenia",
+        "task": "Następne kroki",
+    },
+    "uk": {
+        "problem": "Проблеми",
+        "good_practice": "Добрі практики",
+        "recommendation": "Рекомендації",
+        "partnership": "Партнерства / домовленості",
+        "task": "Наступні кроки",
+    },
+    "en": {
+        "problem": "Problems",
+        "good_practice": "Good practices",
+        "recommendation": "Recommendations",
+        "partnership": "Partnerships / agreements",
+        "task": "Next steps",
+    },
 }
-GROUPS = ("Potrzeby podstawowe", "Informacja i język polski", "Rynek pracy",
-          "Integracja obywatelska", "Edukacja", "Sieciowanie systemowe", "Zdrowie",
-          "Integracja sąsiedzka")
+GROUPS = (
+    "Potrzeby podstawowe",
+    "Informacja i język polski",
+    "Rynek pracy",
+    "Integracja obywatelska",
+    "Edukacja",
+    "Sieciowanie systemowe",
+    "Zdrowie",
+    "Integracja sąsiedzka",
+)
 # Note languages and their weights, as in synthetic.generate's item mix.
 NOTE_LANGUAGES = {"pl": 0.6, "uk": 0.2, "en": 0.2}
 FIRST_NAMES = ("Anna", "Marta", "Olena", "Piotr", "Kateryna", "Tomasz", "Joanna", "Iryna")
@@ -55,13 +74,30 @@ TASK_PHRASES = (
     "Następne spotkanie grupy {day} {month} w siedzibie {a}.",
     "{a} roześle notatkę wszystkim uczestnikom do {day} {month}.",
 )
-WHATS = ("punkt informacyjny", "kurs języka polskiego", "dyżury psychologa",
-         "klub konwersacyjny", "targi pracy", "zbiórkę rzeczową", "porady prawne")
+WHATS = (
+    "punkt informacyjny",
+    "kurs języka polskiego",
+    "dyżury psychologa",
+    "klub konwersacyjny",
+    "targi pracy",
+    "zbiórkę rzeczową",
+    "porady prawne",
+)
 MONTHS = ("czerwca", "lipca", "sierpnia", "września", "października")
-PROSE_LINKS = ("Uczestnicy zgodzili się, że", "W dyskusji padło, że", "Zwrócono uwagę, że",
-               "Przedstawicielka OPS dodała, że", "Kilka osób podkreśliło, że")
-NOISE = ("Przerwa na kawę.", "Lista obecności w załączniku.",
-         "<!-- do uzupełnienia przez moderatora -->", "---", "(zdjęcie flipchartu)")
+PROSE_LINKS = (
+    "Uczestnicy zgodzili się, że",
+    "W dyskusji padło, że",
+    "Zwrócono uwagę, że",
+    "Przedstawicielka OPS dodała, że",
+    "Kilka osób podkreśliło, że",
+)
+NOISE = (
+    "Przerwa na kawę.",
+    "Lista obecności w załączniku.",
+    "<!-- do uzupełnienia przez moderatora -->",
+    "---",
+    "(zdjęcie flipchartu)",
+)
 
 
 def organization_names() -> list[str]:
@@ -129,9 +165,16 @@ def _organization_lines(kind: str, organizations, rng, count: int) -> list[str]:
     for _ in range(count):
         first, second = rng.sample(organizations, 2)
         place = rng.choice(sorted(DISTRICT_NAMES.values()))[0]
-        lines.append(rng.choice(phrases).format(
-            a=first, b=second, what=rng.choice(WHATS), where=place,
-            day=rng.randint(1, 28), month=rng.choice(MONTHS)))
+        lines.append(
+            rng.choice(phrases).format(
+                a=first,
+                b=second,
+                what=rng.choice(WHATS),
+                where=place,
+                day=rng.randint(1, 28),
+                month=rng.choice(MONTHS),
+            )
+        )
     return lines
 
 

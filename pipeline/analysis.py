@@ -111,9 +111,7 @@ def run_query(connection: sqlite3.Connection, name: str) -> list[sqlite3.Row]:
 
 def count_items(connection: sqlite3.Connection, dimension: str) -> Counter[str]:
     """Items by 'kind', 'language', 'group' or 'theme'."""
-    return Counter(
-        {str(key): count for key, count in connection.execute(_ITEM_COUNTS[dimension])}
-    )
+    return Counter({str(key): count for key, count in connection.execute(_ITEM_COUNTS[dimension])})
 
 
 def group_count(connection: sqlite3.Connection) -> int:

@@ -52,12 +52,26 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("notes_dir", default=DEFAULT_NOTES, type=click.Path(path_type=Path))
-@click.option("--db", "db_path", default=DEFAULT_DB, type=click.Path(path_type=Path),
-              show_default=True, help="Public database to write; the internal one goes beside it.")
-@click.option("--strict", is_flag=True,
-              help="Fail (exit 2, databases untouched) if any note cannot be ingested.")
-@click.option("--cache", "cache_path", default=None, type=click.Path(path_type=Path),
-              help="Incremental build cache file  [default: .cache/ beside the database]")
+@click.option(
+    "--db",
+    "db_path",
+    default=DEFAULT_DB,
+    type=click.Path(path_type=Path),
+    show_default=True,
+    help="Public database to write; the internal one goes beside it.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 2, databases untouched) if any note cannot be ingested.",
+)
+@click.option(
+    "--cache",
+    "cache_path",
+    default=None,
+    type=click.Path(path_type=Path),
+    help="Incremental build cache file  [default: .cache/ beside the database]",
+)
 @click.option("--no-cache", is_flag=True, help="Parse and annotate every note afresh.")
 def build(
     notes_dir: Path, db_path: Path, strict: bool, cache_path: Path | None, no_cache: bool
@@ -79,8 +93,12 @@ def build(
     progress = BarProgress()
     try:
         summary = run_build(
-            notes_dir, db_path, progress=progress, cache_path=cache_path,
-            use_cache=not no_cache, strict=strict,
+            notes_dir,
+            db_path,
+            progress=progress,
+            cache_path=cache_path,
+            use_cache=not no_cache,
+            strict=strict,
         )
     finally:
         progress.close()
@@ -98,8 +116,13 @@ def build(
 
 
 @cli.command()
-@click.option("--db", "db_paths", multiple=True, type=click.Path(path_type=Path),
-              help="Database(s) to serve (default db/rekomendacje.db).")
+@click.option(
+    "--db",
+    "db_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Database(s) to serve (default db/rekomendacje.db).",
+)
 @click.option("--port", default=8001, show_default=True, type=int)
 @click.option("--host", default="127.0.0.1", show_default=True)
 def serve(db_paths: tuple[Path, ...], port: int, host: str) -> None:
@@ -174,16 +197,37 @@ def evaluate(gold: Path) -> None:
 
 @cli.command()
 @click.argument("registrations", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--min-size", type=int, default=None,
-              help="Smallest group (default: groups.min_size in config.yaml).")
-@click.option("--max-size", type=int, default=None,
-              help="Largest group (default: groups.max_size in config.yaml).")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the proposal as CSV: the organisers' working file, with names.")
-@click.option("--verbose", is_flag=True,
-              help="Also list each group's participants (organisation and sector only).")
-def groups(registrations: Path, min_size: int | None, max_size: int | None,
-           out_path: Path | None, verbose: bool) -> None:
+@click.option(
+    "--min-size",
+    type=int,
+    default=None,
+    help="Smallest group (default: groups.min_size in config.yaml).",
+)
+@click.option(
+    "--max-size",
+    type=int,
+    default=None,
+    help="Largest group (default: groups.max_size in config.yaml).",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the proposal as CSV: the organisers' working file, with names.",
+)
+@click.option(
+    "--verbose",
+    is_flag=True,
+    help="Also list each group's participants (organisation and sector only).",
+)
+def groups(
+    registrations: Path,
+    min_size: int | None,
+    max_size: int | None,
+    out_path: Path | None,
+    verbose: bool,
+) -> None:
     """Propose working groups from the registration form's CSV export.
 
     Each participant goes to one group: first choices where the sizes allow, then second
@@ -217,10 +261,22 @@ def groups(registrations: Path, min_size: int | None, max_size: int | None,
 
 
 @cli.command()
-@click.option("--db", "db_path", default=DEFAULT_DB, type=click.Path(path_type=Path),
-              show_default=True, help="Public database to release.")
-@click.option("--out", "out_dir", default=Path("db/releases"), type=click.Path(path_type=Path),
-              show_default=True, help="Folder of releases (with releases.json).")
+@click.option(
+    "--db",
+    "db_path",
+    default=DEFAULT_DB,
+    type=click.Path(path_type=Path),
+    show_default=True,
+    help="Public database to release.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default=Path("db/releases"),
+    type=click.Path(path_type=Path),
+    show_default=True,
+    help="Folder of releases (with releases.json).",
+)
 def release(db_path: Path, out_dir: Path) -> None:
     """Copy the public database as the next dated, versioned release, with a changelog.
 
@@ -235,10 +291,22 @@ def release(db_path: Path, out_dir: Path) -> None:
 
 
 @cli.command()
-@click.option("--db", "db_path", default=DEFAULT_DB, type=click.Path(path_type=Path),
-              show_default=True, help="Database to export.")
-@click.option("--out", "out_dir", default=Path("exports"), type=click.Path(path_type=Path),
-              show_default=True, help="Folder for the exported files.")
+@click.option(
+    "--db",
+    "db_path",
+    default=DEFAULT_DB,
+    type=click.Path(path_type=Path),
+    show_default=True,
+    help="Database to export.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default=Path("exports"),
+    type=click.Path(path_type=Path),
+    show_default=True,
+    help="Folder for the exported files.",
+)
 def export(db_path: Path, out_dir: Path) -> None:
     """Export recommendations and partnerships (CSV), items (JSON Lines) and the
     organisations' partnership network (GraphML).
@@ -254,11 +322,22 @@ def export(db_path: Path, out_dir: Path) -> None:
 
 
 @cli.command()
-@click.option("--db", "db_path", default=DEFAULT_DB, type=click.Path(path_type=Path),
-              show_default=True, help="The public database (never the internal one).")
-@click.option("--out", "out_path", default=Path("reports/brief.html"),
-              type=click.Path(dir_okay=False, path_type=Path), show_default=True,
-              help="HTML file to write.")
+@click.option(
+    "--db",
+    "db_path",
+    default=DEFAULT_DB,
+    type=click.Path(path_type=Path),
+    show_default=True,
+    help="The public database (never the internal one).",
+)
+@click.option(
+    "--out",
+    "out_path",
+    default=Path("reports/brief.html"),
+    type=click.Path(dir_okay=False, path_type=Path),
+    show_default=True,
+    help="HTML file to write.",
+)
 @click.option("--pdf", is_flag=True, help="Also print a PDF beside it (needs /usr/bin/chromium).")
 def report(db_path: Path, out_path: Path, pdf: bool) -> None:
     """Write the policy brief: recommendations by thematic area, then one page per district.

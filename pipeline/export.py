@@ -22,12 +22,32 @@ from pipeline.errors import RekomendacjeError
 
 LIST_SEPARATOR = ";"
 RECOMMENDATION_COLUMNS = (
-    "id", "kind", "text", "themes", "districts", "sectors", "languages",
-    "mentions", "groups", "meetings", "canonical_item_id",
+    "id",
+    "kind",
+    "text",
+    "themes",
+    "districts",
+    "sectors",
+    "languages",
+    "mentions",
+    "groups",
+    "meetings",
+    "canonical_item_id",
 )
 PARTNERSHIP_COLUMNS = (
-    "id", "item_id", "text", "partnership_type", "sectors", "districts", "status", "scope",
-    "cross_sector", "with_refugees", "members", "member_names", "member_sectors",
+    "id",
+    "item_id",
+    "text",
+    "partnership_type",
+    "sectors",
+    "districts",
+    "status",
+    "scope",
+    "cross_sector",
+    "with_refugees",
+    "members",
+    "member_names",
+    "member_sectors",
     "member_organization_ids",
 )
 LIST_COLUMNS = {"themes", "districts", "sectors", "languages"}
@@ -114,8 +134,11 @@ def item_record(row: sqlite3.Row) -> dict:
         "kind": row["kind"],
         "themes": _codes(row["themes"]),
         "actors": [
-            {"name": actor["name"], "sector": actor["sector"],
-             "organization_id": actor.get("organization_id")}
+            {
+                "name": actor["name"],
+                "sector": actor["sector"],
+                "organization_id": actor.get("organization_id"),
+            }
             for actor in _codes(row["actors"])
         ],
         "sectors": _codes(row["sectors"]),
@@ -179,7 +202,10 @@ def partnership_graph(connection: sqlite3.Connection):
                 edge["partnerships"] += LIST_SEPARATOR + partnership_id
             else:
                 graph.add_edge(
-                    a, b, weight=1, partnerships=partnership_id,
+                    a,
+                    b,
+                    weight=1,
+                    partnerships=partnership_id,
                     cross_sector=graph.nodes[a]["sector"] != graph.nodes[b]["sector"],
                 )
     return graph

@@ -77,8 +77,10 @@ def is_partnership(annotation: Annotation) -> bool:
     """A partnership item, or a running/assigned cooperation of two or more actors."""
     if annotation.kind == "partnership":
         return True
-    return annotation.kind in COOPERATION_KINDS and len(annotation.actors) >= 2 and (
-        annotation.kind != "task" or len({a.sector for a in annotation.actors}) >= 2
+    return (
+        annotation.kind in COOPERATION_KINDS
+        and len(annotation.actors) >= 2
+        and (annotation.kind != "task" or len({a.sector for a in annotation.actors}) >= 2)
     )
 
 

@@ -191,12 +191,18 @@ def _column_positions(header: list[str], path: Path, line: int) -> dict[str, int
             if normalise_answer(text) in by_text:
                 positions[field] = by_text[normalise_answer(text)]
                 break
-    missing = [form_vocabulary()["columns"][field][0]
-               for field in form_vocabulary()["required_columns"] if field not in positions]
+    missing = [
+        form_vocabulary()["columns"][field][0]
+        for field in form_vocabulary()["required_columns"]
+        if field not in positions
+    ]
     if missing:
         raise RekomendacjeError(
             f"brak kolumn / missing columns: {', '.join(missing)}; export the form's responses "
-            "as CSV without renaming its columns", str(path), line)
+            "as CSV without renaming its columns",
+            str(path),
+            line,
+        )
     return positions
 
 
@@ -210,8 +216,9 @@ def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise RekomendacjeError("not UTF-8; export the responses again as CSV (UTF-8)",
-                                str(path), line) from None
+        raise RekomendacjeError(
+            "not UTF-8; export the responses again as CSV (UTF-8)", str(path), line
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = []
     start = 1
@@ -242,8 +249,13 @@ def _choices(cells: list[str], positions: dict[str, int]) -> tuple[tuple[str, ..
     return tuple(codes), subject
 
 
-def _registration(line: int, cells: list[str], positions: dict[str, int], path: Path,
-                  warnings: list[RegistrationWarning]) -> Registration:
+def _registration(
+    line: int,
+    cells: list[str],
+    positions: dict[str, int],
+    path: Path,
+    warnings: list[RegistrationWarning],
+) -> Registration:
     def cell(field: str) -> str:
         return " ".join(cells[positions[field]].split()) if field in positions else ""
 
@@ -251,34 +263,58 @@ def _registration(line: int, cells: list[str], positions: dict[str, int], path: 
     if timestamp is None:
         raise RekomendacjeError(
             f"cannot read the timestamp '{cell('timestamp')}'; expected the form tool's format "
-            "such as 2022/05/20 9:41:03 PM CEST or 20.05.2022 21:41:03", str(path), line)
+            "such as 2022/05/20 9:41:03 PM CEST or 20.05.2022 21:41:03",
+            str(path),
+            line,
+        )
     name, email = cell("name"), cell("email").lower()
     if not name:
         warnings.append(RegistrationWarning(line, "brak imienia i nazwiska / no name given"))
     if not email:
-        warnings.append(RegistrationWarning(
-            line, "brak adresu e-mail – powtórzeń nie da się wykryć / no e-mail, "
-                  "a repeated registration cannot be detected"))
+        warnings.append(
+            RegistrationWarning(
+                line,
+                "brak adresu e-mail – powtórzeń nie da się wykryć / no e-mail, "
+                "a repeated registration cannot be detected",
+            )
+        )
     organization = cell("organization")
-    if (normalise_answer(organization) in form_vocabulary()["no_organization"]
-            or not normalise_answer(organization) or _EMAIL.search(organization)):
+    if (
+        normalise_answer(organization) in form_vocabulary()["no_organization"]
+        or not normalise_answer(organization)
+        or _EMAIL.search(organization)
+    ):
         organization = ""
     sector = map_sector(cell("sector")) or map_sector(organization)
     if sector is None:
-        warnings.append(RegistrationWarning(
-            line, f"nierozpoznany sektor „{cell('sector')}” / sector not recognised"))
+        warnings.append(
+            RegistrationWarning(
+                line, f"nierozpoznany sektor „{cell('sector')}” / sector not recognised"
+            )
+        )
     district, understood = map_district(cell("district"))
     if not understood:
-        warnings.append(RegistrationWarning(
-            line, f"nierozpoznana dzielnica „{cell('district')}” / district not recognised"))
+        warnings.append(
+            RegistrationWarning(
+                line, f"nierozpoznana dzielnica „{cell('district')}” / district not recognised"
+            )
+        )
     choices, other_request = _choices(cells, positions)
     if not choices:
-        warnings.append(RegistrationWarning(
-            line, "nie wybrano grupy roboczej / no working group chosen"))
+        warnings.append(
+            RegistrationWarning(line, "nie wybrano grupy roboczej / no working group chosen")
+        )
     return Registration(
-        timestamp=timestamp, name=name, email=email, organization=organization or None,
-        sector=sector, district=district, choices=choices, other_request=other_request,
-        needs=cells[positions["needs"]].strip() if "needs" in positions else "", line=line,
+        timestamp=timestamp,
+        name=name,
+        email=email,
+        organization=organization or None,
+        sector=sector,
+        district=district,
+        choices=choices,
+        other_request=other_request,
+        needs=cells[positions["needs"]].strip() if "needs" in positions else "",
+        line=line,
     )
 
 
@@ -286,17 +322,19 @@ def read_registrations(path: Path) -> RegistrationFile:
     """Read the registration form's CSV export; the latest registration per e-mail is kept."""
     rows = _read_rows(path)
     if not rows:
-        raise RekomendacjeError("the file is empty; export the form's responses as CSV",
-                                str(path))
+        raise RekomendacjeError("the file is empty; export the form's responses as CSV", str(path))
     header_line, header = rows[0]
     positions = _column_positions(header, path, header_line)
     warnings: list[RegistrationWarning] = []
     registrations = []
     for line, cells in rows[1:]:
-        if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header):]):
+        if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
             raise RekomendacjeError(
                 f"the row has {len(cells)} fields but the header {len(header)}; a comma "
-                "outside quotes? export the responses again", str(path), line)
+                "outside quotes? export the responses again",
+                str(path),
+                line,
+            )
         cells = cells + [""] * (len(header) - len(cells))
         registrations.append(_registration(line, cells, positions, path, warnings))
     latest: dict[str, Registration] = {}
@@ -304,16 +342,21 @@ def read_registrations(path: Path) -> RegistrationFile:
         if not registration.email:
             continue
         kept = latest.get(registration.email)
-        if kept is None or (registration.timestamp, registration.line) > (kept.timestamp,
-                                                                          kept.line):
+        if kept is None or (registration.timestamp, registration.line) > (
+            kept.timestamp,
+            kept.line,
+        ):
             latest[registration.email] = registration
     kept_rows = tuple(r for r in registrations if not r.email or latest[r.email] is r)
     for registration in registrations:
         if registration.email and latest[registration.email] is not registration:
-            warnings.append(RegistrationWarning(
-                registration.line,
-                f"powtórna rejestracja – zachowano wiersz {latest[registration.email].line} / "
-                f"repeated registration, line {latest[registration.email].line} kept"))
+            warnings.append(
+                RegistrationWarning(
+                    registration.line,
+                    f"powtórna rejestracja – zachowano wiersz {latest[registration.email].line} / "
+                    f"repeated registration, line {latest[registration.email].line} kept",
+                )
+            )
     warnings.sort(key=lambda warning: warning.line)
     return RegistrationFile(kept_rows, tuple(warnings), len(registrations) - len(kept_rows))
 

@@ -112,9 +112,7 @@ def _queries_section(queries_path: Path) -> list[str]:
         "",
     ]
     for name, query in queries.items():
-        lines.append(
-            f"- `{name}`: {query['question']['pl']} / *{query['question']['en']}*"
-        )
+        lines.append(f"- `{name}`: {query['question']['pl']} / *{query['question']['en']}*")
     return lines + [""]
 
 

@@ -14,8 +14,18 @@ from pipeline.vocabulary import codes
 KINDS = set(codes("kinds"))
 CONTRACT_TABLES = {
     "notes": {"id", "path", "event", "group_name", "date", "language", "sha256"},
-    "items": {"id", "note_id", "position", "text", "kind", "language", "themes", "sectors",
-              "districts", "recommendation_id"},
+    "items": {
+        "id",
+        "note_id",
+        "position",
+        "text",
+        "kind",
+        "language",
+        "themes",
+        "sectors",
+        "districts",
+        "recommendation_id",
+    },
     "recommendations": {"id", "text", "kind", "themes", "districts", "mentions", "groups"},
     "organizations": {"id", "name", "sector"},
     "partnerships": {"id", "item_id", "partnership_type", "districts"},

@@ -51,9 +51,19 @@ cli(sys.argv[1:])
 
 def start_build(notes: Path, db_path: Path, annotate_seconds: float = 0) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-c", _BUILD_WITH_FAKE_ANNOTATOR, "build", str(notes),
-         "--db", str(db_path), "--no-cache"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            _BUILD_WITH_FAKE_ANNOTATOR,
+            "build",
+            str(notes),
+            "--db",
+            str(db_path),
+            "--no-cache",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "FAKE_ANNOTATE_SECONDS": str(annotate_seconds)},
     )
 
@@ -74,8 +84,10 @@ def snapshot(db_path: Path) -> dict[str, int]:
     """Row count of every table, after SQLite's own integrity check."""
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        tables = [row[0] for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        tables = [
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
         return {
             table: connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
             for table in tables

@@ -64,7 +64,10 @@ def bad_build(tmp_path_factory):
     db_path = tmp_path_factory.mktemp("db") / "rekomendacje.db"
     completed = subprocess.run(
         [sys.executable, "-m", "pipeline", "build", str(corpus), "--db", str(db_path)],
-        capture_output=True, text=True, timeout=900, check=False,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return corpus, expected, completed, db_path, peak_mb
@@ -114,9 +117,7 @@ def test_awkward_text_notes_are_read(bad_build):
     texts = {row[0] for row in rows(db_path, "SELECT text FROM items")}
     assert "Zwiększyć liczbę miejsc w żłobkach na Żoliborzu." in texts
     assert {"pierwszy", "drugi", "trzeci"} <= texts  # \n, \r and \r\n all end a line
-    skipped = rows(
-        db_path, "SELECT line, reason FROM skipped_lines WHERE note_id = 'dluga-linia'"
-    )
+    skipped = rows(db_path, "SELECT line, reason FROM skipped_lines WHERE note_id = 'dluga-linia'")
     assert (2, "too long") in skipped
     assert {"Pierwszy punkt.", "Ostatni punkt na Woli."} <= texts
 
@@ -212,7 +213,10 @@ def test_unreadable_file_and_folder_are_reported():
         closed.chmod(0)
         completed = subprocess.run(
             [sys.executable, "-c", _READ_AS_NOBODY, str(folder)],
-            capture_output=True, text=True, timeout=120, check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         closed.chmod(0o755)
     finally:

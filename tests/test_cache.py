@@ -182,7 +182,8 @@ def test_incremental_build_equals_a_full_build(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline.annotate.Annotator, "annotate", recording)
     incremental = build(notes, incremental_db)
     changed_id = next(
-        document.note.id for document in read_notes(notes).documents
+        document.note.id
+        for document in read_notes(notes).documents
         if document.note.path == SAMPLE_FILES[0]
     )
     assert annotated and len(annotated) <= 3  # the edited and the added line, nothing else

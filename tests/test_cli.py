@@ -64,12 +64,30 @@ def test_bad_json_lines_input_exits_2_with_the_line(runner):
 def test_evaluate_prints_scores_per_label_and_the_targets(runner, tmp_path):
     gold = tmp_path / "gold.jsonl"
     records = [
-        {"id": "g1", "text": "Brakuje mieszkań na Woli.", "language": "pl", "kind": "problem",
-         "themes": ["basic_needs"], "actors": [], "sectors": [], "districts": ["wola"],
-         "partnership_type": None, "cluster": "c1"},
-        {"id": "g2", "text": "Należy uruchomić kursy polskiego dla dorosłych wieczorem.",
-         "language": "pl", "kind": "recommendation", "themes": ["information_language"],
-         "actors": [], "sectors": [], "districts": [], "partnership_type": None, "cluster": "c2"},
+        {
+            "id": "g1",
+            "text": "Brakuje mieszkań na Woli.",
+            "language": "pl",
+            "kind": "problem",
+            "themes": ["basic_needs"],
+            "actors": [],
+            "sectors": [],
+            "districts": ["wola"],
+            "partnership_type": None,
+            "cluster": "c1",
+        },
+        {
+            "id": "g2",
+            "text": "Należy uruchomić kursy polskiego dla dorosłych wieczorem.",
+            "language": "pl",
+            "kind": "recommendation",
+            "themes": ["information_language"],
+            "actors": [],
+            "sectors": [],
+            "districts": [],
+            "partnership_type": None,
+            "cluster": "c2",
+        },
     ]
     gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
     result = runner.invoke(cli, ["evaluate", str(gold)])

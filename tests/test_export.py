@@ -45,7 +45,9 @@ def test_recommendations_csv_has_codes_and_support_most_supported_first(exported
     top = rows[0]
     assert top["id"] == "r-housing"
     assert (top["kind"], top["themes"], top["districts"]) == (
-        "recommendation", "basic_needs", "wola"
+        "recommendation",
+        "basic_needs",
+        "wola",
     )
     assert (top["languages"], top["mentions"], top["groups"]) == ("en;pl;uk", "6", "5")
     procedure = next(row for row in rows if row["id"] == "r-procedure")

@@ -25,11 +25,21 @@ def proposal(registrations):
     return propose_groups(registrations, min_size=8, max_size=18)
 
 
-def person(number: int, sector: str | None, choices: tuple[str, ...],
-           other: str | None = None) -> Registration:
-    return Registration(f"2022-05-20T10:{number:02d}:00", f"Osoba {number}",
-                        f"osoba{number}@example.org", f"Organizacja {number}", sector, None,
-                        choices, other, "", number + 2)
+def person(
+    number: int, sector: str | None, choices: tuple[str, ...], other: str | None = None
+) -> Registration:
+    return Registration(
+        f"2022-05-20T10:{number:02d}:00",
+        f"Osoba {number}",
+        f"osoba{number}@example.org",
+        f"Organizacja {number}",
+        sector,
+        None,
+        choices,
+        other,
+        "",
+        number + 2,
+    )
 
 
 def test_each_participant_in_exactly_one_group(proposal, registrations):
@@ -69,28 +79,38 @@ def test_shared_inne_subject_becomes_an_extra_group(proposal):
     members = [a for a in proposal.assignments if a.group == "other_1"]
     assert all("other" in a.registration.choices for a in members)
     small = {subject.subject: len(subject.lines) for subject in proposal.subjects[1:]}
-    assert small == {"osoby spoza Ukrainy (TCN)": 5, "seniorzy z Ukrainy": 1,
-                     "osoby z niepełnosprawnościami": 1}
+    assert small == {
+        "osoby spoza Ukrainy (TCN)": 5,
+        "seniorzy z Ukrainy": 1,
+        "osoby z niepełnosprawnościami": 1,
+    }
 
 
 def test_subject_keys_join_forms_of_the_same_subject():
     assert subject_keys("Romowie", 5) == subject_keys("uchodźcy romscy", 5) == {"roma"}
     assert subject_keys("obywatele państw trzecich", 5) >= {"third_country"}
     assert subject_keys("osoby z niepełnosprawnościami", 5) == {"disability"}
-    requests = [person(1, "ngo", ("other",), "rodziny romskie"),
-                person(2, "ngo", ("other",), "Romowie z Ukrainy"),
-                person(3, "ngo", ("other",), "seniorzy")]
+    requests = [
+        person(1, "ngo", ("other",), "rodziny romskie"),
+        person(2, "ngo", ("other",), "Romowie z Ukrainy"),
+        person(3, "ngo", ("other",), "seniorzy"),
+    ]
     clusters = cluster_subjects(requests, 0.5, 5)
     assert [c.lines for c in clusters] == [(3, 4), (5,)]
 
 
 def test_repair_brings_three_sectors_into_single_sector_choices():
     # Each sector chose the same group first: without repair every group has one sector.
-    plan = [("local_government", ("basic_needs", "health_protection")),
-            ("ngo", ("health_protection", "labour_market")),
-            ("business", ("labour_market", "basic_needs"))]
-    people = [person(6 * index + n, sector, choices)
-              for index, (sector, choices) in enumerate(plan) for n in range(6)]
+    plan = [
+        ("local_government", ("basic_needs", "health_protection")),
+        ("ngo", ("health_protection", "labour_market")),
+        ("business", ("labour_market", "basic_needs")),
+    ]
+    people = [
+        person(6 * index + n, sector, choices)
+        for index, (sector, choices) in enumerate(plan)
+        for n in range(6)
+    ]
     result = propose_groups(people, min_size=4, max_size=8)
     assert [len(group.sectors) for group in result.groups] == [3, 3, 3]
     assert [group.size for group in result.groups] == [6, 6, 6]
@@ -99,8 +119,9 @@ def test_repair_brings_three_sectors_into_single_sector_choices():
 
 
 def test_little_chosen_group_is_left_out_and_deterministic():
-    people = ([person(n, "ngo" if n % 2 else "business", ("basic_needs",)) for n in range(6)]
-              + [person(n, "faith", ("education_awareness", "basic_needs")) for n in range(6, 8)])
+    people = [person(n, "ngo" if n % 2 else "business", ("basic_needs",)) for n in range(6)] + [
+        person(n, "faith", ("education_awareness", "basic_needs")) for n in range(6, 8)
+    ]
     first = propose_groups(people, min_size=3, max_size=10)
     again = propose_groups(people, min_size=3, max_size=10)
     assert first == again
@@ -123,8 +144,15 @@ def test_csv_holds_one_row_per_participant(proposal, tmp_path):
         rows = list(csv.DictReader(handle))
     assert len(rows) == 120
     assert Counter(row["group"] for row in rows)["basic_needs"] == 18
-    assert set(rows[0]) == {"group", "group_name", "choice", "name", "organization", "sector",
-                            "district"}
+    assert set(rows[0]) == {
+        "group",
+        "group_name",
+        "choice",
+        "name",
+        "organization",
+        "sector",
+        "district",
+    }
 
 
 def test_cli_prints_groups_scores_and_no_personal_data(registrations, tmp_path):
@@ -147,11 +175,11 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path):
     missing = CliRunner().invoke(cli, ["groups", str(tmp_path / "none.csv")])
     assert missing.exit_code == 2
     assert len(missing.stderr.strip().splitlines()) == 1
-    sizes = CliRunner().invoke(cli, ["groups", str(SAMPLE), "--min-size", "9",
-                                     "--max-size", "4"])
+    sizes = CliRunner().invoke(cli, ["groups", str(SAMPLE), "--min-size", "9", "--max-size", "4"])
     assert sizes.exit_code == 2
     assert sizes.stderr.strip().splitlines() == [
-        "error: group sizes must satisfy 1 ≤ min ≤ max (got min 9, max 4)"]
+        "error: group sizes must satisfy 1 ≤ min ≤ max (got min 9, max 4)"
+    ]
 
 
 def test_cli_help_has_an_example():

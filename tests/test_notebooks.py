@@ -15,7 +15,10 @@ pytestmark = pytest.mark.notebooks
 
 def test_the_four_notebooks_exist():
     assert [path.stem for path in NOTEBOOKS] == [
-        "01-overview", "02-consensus", "03-partnerships", "04-district-gaps"
+        "01-overview",
+        "02-consensus",
+        "03-partnerships",
+        "04-district-gaps",
     ]
 
 
@@ -34,7 +37,9 @@ def test_notebook_runs_against_the_built_database(path, built_database, monkeypa
     monkeypatch.setenv(DATABASE_VARIABLE, str(built_database))
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(
-        notebook, timeout=120, kernel_name="python3",
+        notebook,
+        timeout=120,
+        kernel_name="python3",
         resources={"metadata": {"path": str(PROJECT_ROOT)}},
     ).execute()
     outputs = [output for cell in notebook.cells for output in cell.get("outputs", [])]

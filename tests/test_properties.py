@@ -22,9 +22,34 @@ from pipeline.vocabulary import codes, districts
 TOKEN = st.one_of(
     st.sampled_from(list("aąbcćdeęfghijklłmnńoóprsśtuwyzźż AĄĆĘŁŃÓŚŹŻ.,;:!?…()\"'„”")),
     st.sampled_from(list("абвгґдеєжзиіїйклмнопрстуфхцчшщьюяАБВГ")),
-    st.sampled_from(["- ", "* ", "• ", "1. ", "a) ", "# ", "## ", "**", "__", "-> ", "→ ",
-                     "<!--", "-->", "---", "| ", "\t", "   ", "Rekomendacje", "Problemy",
-                     "UD Wola", "OPS", "na Woli", "UNHCR", "Fundacja Ocalenie"]),
+    st.sampled_from(
+        [
+            "- ",
+            "* ",
+            "• ",
+            "1. ",
+            "a) ",
+            "# ",
+            "## ",
+            "**",
+            "__",
+            "-> ",
+            "→ ",
+            "<!--",
+            "-->",
+            "---",
+            "| ",
+            "\t",
+            "   ",
+            "Rekomendacje",
+            "Problemy",
+            "UD Wola",
+            "OPS",
+            "na Woli",
+            "UNHCR",
+            "Fundacja Ocalenie",
+        ]
+    ),
     st.characters(codec="utf-8"),
 )
 TEXT = st.lists(TOKEN, max_size=50).map("".join)
@@ -84,10 +109,13 @@ def assert_valid(annotation: Annotation) -> None:
 @FEW
 @given(st.lists(TEXT, min_size=1, max_size=8), st.data())
 def test_annotation_gives_one_valid_result_per_text(annotator, texts, data):
-    hints = data.draw(st.lists(
-        st.one_of(st.none(), st.sampled_from([*codes("kinds"), "Rekomendacje", "Problemy"])),
-        min_size=len(texts), max_size=len(texts),
-    ))
+    hints = data.draw(
+        st.lists(
+            st.one_of(st.none(), st.sampled_from([*codes("kinds"), "Rekomendacje", "Problemy"])),
+            min_size=len(texts),
+            max_size=len(texts),
+        )
+    )
     annotations = annotator.annotate(texts, hints)
     assert len(annotations) == len(texts)
     for annotation in annotations:
@@ -103,9 +131,23 @@ ANNOTATIONS = st.builds(
     kind=st.sampled_from(codes("kinds")),
     themes=st.lists(st.sampled_from(codes("themes")), min_size=1, max_size=3, unique=True),
     districts=st.lists(st.sampled_from(sorted(districts())), max_size=2, unique=True),
-    lemmas=st.lists(st.sampled_from(["punkt", "informacyjny", "mieszkanie", "kurs", "język",
-                                     "polski", "psycholog", "wola", "praca"]),
-                    min_size=1, max_size=6),
+    lemmas=st.lists(
+        st.sampled_from(
+            [
+                "punkt",
+                "informacyjny",
+                "mieszkanie",
+                "kurs",
+                "język",
+                "polski",
+                "psycholog",
+                "wola",
+                "praca",
+            ]
+        ),
+        min_size=1,
+        max_size=6,
+    ),
 )
 
 
@@ -114,8 +156,14 @@ ITEM_TEXT = TEXT.filter(lambda text: any(char.isalnum() for char in text))
 
 
 @FEW
-@given(st.lists(st.tuples(ITEM_TEXT, ANNOTATIONS, st.sampled_from(["g1", "g2", None])),
-                min_size=1, max_size=20), st.randoms(use_true_random=False))
+@given(
+    st.lists(
+        st.tuples(ITEM_TEXT, ANNOTATIONS, st.sampled_from(["g1", "g2", None])),
+        min_size=1,
+        max_size=20,
+    ),
+    st.randoms(use_true_random=False),
+)
 def test_deduplication_covers_every_item_once_in_any_order(entries, random):
     items = [
         AnnotatedItem(f"item-{number:03d}", text, annotation, group)

@@ -13,9 +13,11 @@ from pipeline.registrations import (
 )
 
 SAMPLE = Path(__file__).parent.parent / "notes" / "registrations" / "rejestracja-2022-05-27.csv"
-HEADER = ('"Sygnatura czasowa","Imię i nazwisko","Adres e-mail","Organizacja / instytucja",'
-          '"Sektor","Dzielnica","Preferowana grupa robocza (1. wybór)",'
-          '"Preferowana grupa robocza (2. wybór)","Potrzeby i pomysły"\n')
+HEADER = (
+    '"Sygnatura czasowa","Imię i nazwisko","Adres e-mail","Organizacja / instytucja",'
+    '"Sektor","Dzielnica","Preferowana grupa robocza (1. wybór)",'
+    '"Preferowana grupa robocza (2. wybór)","Potrzeby i pomysły"\n'
+)
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +72,18 @@ def test_google_timestamp_becomes_iso_local_time(sample):
 
 def test_sector_answers_map_to_codes(sample):
     sectors = {row.sector for row in sample.rows}
-    assert sectors == {"local_government", "central_government", "ngo", "grassroots",
-                       "refugee_led", "international", "business", "faith", "academia", None}
+    assert sectors == {
+        "local_government",
+        "central_government",
+        "ngo",
+        "grassroots",
+        "refugee_led",
+        "international",
+        "business",
+        "faith",
+        "academia",
+        None,
+    }
     # No answer in "Sektor": the organisation's name tells.
     assert by_organization(sample.rows, "Fundacja Rubikus")[0].sector == "ngo"
     # Answered in Ukrainian ("українська громада"): the organisation's name tells.
@@ -97,30 +109,53 @@ def test_inne_requests_keep_their_subject(sample):
     assert sum(1 for row in sample.rows if row.other_request) == 18
 
 
-@pytest.mark.parametrize("answer,sector", [
-    ("NGO", "ngo"), ("fundacja", "ngo"), ("trzeci sektor", "ngo"), ("samorząd", "local_government"),
-    ("urząd dzielnicy", "local_government"), ("OPS", "local_government"), ("biznes", "business"),
-    ("firma", "business"), ("organizacja międzynarodowa", "international"),
-    ("międzynarodowa NGO", "international"), ("inicjatywa oddolna", "grassroots"),
-    ("diaspora", "refugee_led"), ("kościół", "faith"), ("uczelnia", "academia"),
-    ("administracja rządowa", "central_government"), ("osoba prywatna", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "answer,sector",
+    [
+        ("NGO", "ngo"),
+        ("fundacja", "ngo"),
+        ("trzeci sektor", "ngo"),
+        ("samorząd", "local_government"),
+        ("urząd dzielnicy", "local_government"),
+        ("OPS", "local_government"),
+        ("biznes", "business"),
+        ("firma", "business"),
+        ("organizacja międzynarodowa", "international"),
+        ("międzynarodowa NGO", "international"),
+        ("inicjatywa oddolna", "grassroots"),
+        ("diaspora", "refugee_led"),
+        ("kościół", "faith"),
+        ("uczelnia", "academia"),
+        ("administracja rządowa", "central_government"),
+        ("osoba prywatna", None),
+        ("", None),
+    ],
+)
 def test_map_sector(answer, sector):
     assert map_sector(answer) == sector
 
 
-@pytest.mark.parametrize("answer,expected", [
-    ("Praga-Południe", ("praga_poludnie", True)), ("Praga Płn.", ("praga_polnoc", True)),
-    ("Bialoleka", ("bialoleka", True)), ("Mokotów / Ursynów", ("mokotow", True)),
-    ("cała Warszawa", (None, True)), ("", (None, True)), ("Otwock", (None, False)),
-])
+@pytest.mark.parametrize(
+    "answer,expected",
+    [
+        ("Praga-Południe", ("praga_poludnie", True)),
+        ("Praga Płn.", ("praga_polnoc", True)),
+        ("Bialoleka", ("bialoleka", True)),
+        ("Mokotów / Ursynów", ("mokotow", True)),
+        ("cała Warszawa", (None, True)),
+        ("", (None, True)),
+        ("Otwock", (None, False)),
+    ],
+)
 def test_map_district(answer, expected):
     assert map_district(answer) == expected
 
 
 def test_parse_choice_reads_form_options_and_inne():
     assert parse_choice("Ochrona/ potrzeby podstawowe II (wsparcie medyczne, …)") == (
-        "health_protection", None)
+        "health_protection",
+        None,
+    )
     assert parse_choice("Ochrona / potrzeby podstawowe I") == ("basic_needs", None)
     assert parse_choice("Inne: rodziny romskie") == ("other", "rodziny romskie")
     assert parse_choice("third-country nationals") == ("other", "third-country nationals")
@@ -129,21 +164,40 @@ def test_parse_choice_reads_form_options_and_inne():
 
 
 def test_polish_locale_timestamp(tmp_path):
-    path = write_csv(tmp_path, '"20.05.2022 21:41:03","Jan Nowak","jan@example.org",'
-                               '"Fundacja X","fundacja","Wola","Sieciowanie i działania systemowe",'
-                               '"",""')
+    path = write_csv(
+        tmp_path,
+        '"20.05.2022 21:41:03","Jan Nowak","jan@example.org",'
+        '"Fundacja X","fundacja","Wola","Sieciowanie i działania systemowe",'
+        '"",""',
+    )
     row = read_registrations(path).rows[0]
     assert row.timestamp == "2022-05-20T21:41:03"
     assert row.choices == ("networking_systemic",)
 
 
-@pytest.mark.parametrize("rows,encoding,line,message", [
-    (['"bad time","A B","a@example.org","X","NGO","","Inne: x",""," "'], "utf-8", 2, "timestamp"),
-    (['"20.05.2022 21:41:03","A B","a@example.org","X","NGO","","Inne","","","extra"'], "utf-8",
-     2, "fields"),
-    (['"20.05.2022 21:41:03","Łucja","a@example.org","X","NGO","","Inne","",""'], "cp1250", 2,
-     "UTF-8"),
-])
+@pytest.mark.parametrize(
+    "rows,encoding,line,message",
+    [
+        (
+            ['"bad time","A B","a@example.org","X","NGO","","Inne: x",""," "'],
+            "utf-8",
+            2,
+            "timestamp",
+        ),
+        (
+            ['"20.05.2022 21:41:03","A B","a@example.org","X","NGO","","Inne","","","extra"'],
+            "utf-8",
+            2,
+            "fields",
+        ),
+        (
+            ['"20.05.2022 21:41:03","Łucja","a@example.org","X","NGO","","Inne","",""'],
+            "cp1250",
+            2,
+            "UTF-8",
+        ),
+    ],
+)
 def test_broken_file_raises_with_line(tmp_path, rows, encoding, line, message):
     path = write_csv(tmp_path, *rows, encoding=encoding)
     with pytest.raises(RekomendacjeError) as raised:
@@ -154,8 +208,9 @@ def test_broken_file_raises_with_line(tmp_path, rows, encoding, line, message):
 
 def test_missing_column_is_named(tmp_path):
     path = tmp_path / "form.csv"
-    path.write_text('"Sygnatura czasowa","Imię i nazwisko"\n"20.05.2022 21:41:03","A B"\n',
-                    encoding="utf-8")
+    path.write_text(
+        '"Sygnatura czasowa","Imię i nazwisko"\n"20.05.2022 21:41:03","A B"\n', encoding="utf-8"
+    )
     with pytest.raises(RekomendacjeError, match="Adres e-mail") as raised:
         read_registrations(path)
     assert raised.value.line == 1
@@ -167,8 +222,12 @@ def test_organizations_carry_no_personal_data(sample):
     people = [word for row in sample.rows for word in (row.name, row.email)]
     for organization in organizations:
         assert organization.source == "registration"
-        values = [organization.id, organization.name, *organization.aliases,
-                  organization.short_name or ""]
+        values = [
+            organization.id,
+            organization.name,
+            *organization.aliases,
+            organization.short_name or "",
+        ]
         assert not any("@" in value for value in values)
         assert not any(person.lower() in value.lower() for person in people for value in values)
     wawer = [o for o in organizations if o.id == "fundacja-wawer"][0]
@@ -177,9 +236,23 @@ def test_organizations_carry_no_personal_data(sample):
 
 def test_organization_naming_the_person_is_left_out():
     def registration(organization: str, name: str = "Anna Nowak") -> Registration:
-        return Registration("2022-05-20T10:00:00", name, "anna@example.org", organization,
-                            "grassroots", "wola", ("basic_needs",), None, "", 2)
+        return Registration(
+            "2022-05-20T10:00:00",
+            name,
+            "anna@example.org",
+            organization,
+            "grassroots",
+            "wola",
+            ("basic_needs",),
+            None,
+            "",
+            2,
+        )
 
-    rows = [registration("Anna Nowak – wolontariuszka"), registration("tel. 600 100 200"),
-            registration("anna@example.org"), registration("Wola Pomaga")]
+    rows = [
+        registration("Anna Nowak – wolontariuszka"),
+        registration("tel. 600 100 200"),
+        registration("anna@example.org"),
+        registration("Wola Pomaga"),
+    ]
     assert [o.id for o in registration_organizations(rows)] == ["wola-pomaga"]

@@ -23,10 +23,20 @@ FIRST_DAY, SECOND_DAY = date(2022, 6, 1), date(2022, 7, 1)
 
 def with_new_recommendation(knowledge_base):
     """The knowledge base plus one new item (a new cluster) and one more mention of courses."""
-    new = Item(id="g2-interpreters", note_id="g2", position=99, line=99,
-               text="Potrzebni są tłumacze w przychodniach.")
-    courses = Item(id="g2-courses", note_id="g2", position=100, line=100,
-                   text="Kursy polskiego także dla seniorów.")
+    new = Item(
+        id="g2-interpreters",
+        note_id="g2",
+        position=99,
+        line=99,
+        text="Potrzebni są tłumacze w przychodniach.",
+    )
+    courses = Item(
+        id="g2-courses",
+        note_id="g2",
+        position=100,
+        line=100,
+        text="Kursy polskiego także dla seniorów.",
+    )
     annotations = dict(knowledge_base.annotations)
     annotations[new.id] = Annotation("pl", "recommendation", ["health_protection"])
     annotations[courses.id] = Annotation("pl", "recommendation", ["information_language"])

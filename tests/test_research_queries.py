@@ -137,8 +137,7 @@ def test_only_ukrainian_groups_are_recommendations_without_any_other_language_no
     expected = [
         c.id
         for c in KB.clusters
-        if kind_of(c) == "recommendation"
-        and all(NOTES[ITEMS[i][0]][1] == "uk" for i in c.item_ids)
+        if kind_of(c) == "recommendation" and all(NOTES[ITEMS[i][0]][1] == "uk" for i in c.item_ids)
     ]
     assert [row["id"] for row in run("only_ukrainian_groups")] == expected == ["r-mothers"]
 

@@ -12,7 +12,12 @@ from pipeline.schema_docs import (
 )
 
 CONTRACT_TABLES = (
-    "notes", "items", "recommendations", "organizations", "partnerships", "partnership_members"
+    "notes",
+    "items",
+    "recommendations",
+    "organizations",
+    "partnerships",
+    "partnership_members",
 )
 
 
@@ -34,9 +39,7 @@ def test_every_table_view_and_column_of_the_schema_is_in_the_document():
 
 
 def test_contract_tables_have_a_bilingual_description_of_every_column():
-    missing = [
-        name for name in missing_descriptions() if name.split(".")[0] in CONTRACT_TABLES
-    ]
+    missing = [name for name in missing_descriptions() if name.split(".")[0] in CONTRACT_TABLES]
     assert missing == []
     assert "| `groups` | INTEGER |  | Liczba różnych grup/spotkań" in generate_schema_markdown()
 

@@ -57,11 +57,13 @@ def _overlap(first: frozenset[str], second: frozenset[str]) -> float:
     return len(first & second) / min(len(first), len(second))
 
 
-def cluster_subjects(registrations: Sequence[Registration], min_overlap: float,
-                     stem_chars: int) -> list[SubjectCluster]:
+def cluster_subjects(
+    registrations: Sequence[Registration], min_overlap: float, stem_chars: int
+) -> list[SubjectCluster]:
     """Every registration's "inne" subject in exactly one cluster, largest clusters first."""
-    requests = [(r, subject_keys(r.other_request, stem_chars))
-                for r in registrations if r.other_request]
+    requests = [
+        (r, subject_keys(r.other_request, stem_chars)) for r in registrations if r.other_request
+    ]
     parent = list(range(len(requests)))
 
     def root(index: int) -> int:
@@ -79,6 +81,7 @@ def cluster_subjects(registrations: Sequence[Registration], min_overlap: float,
         members.setdefault(root(index), []).append(index)
     clusters = []
     for indexes in members.values():
+
         def shared(i: int, among: list[int] = indexes) -> float:
             return sum(_overlap(requests[i][1], requests[j][1]) for j in among if j != i)
 
@@ -89,9 +92,11 @@ def cluster_subjects(registrations: Sequence[Registration], min_overlap: float,
             for key in requests[i][1]:
                 counts[key] = counts.get(key, 0) + 1
         keys = tuple(sorted(counts, key=lambda key: (-counts[key], key))[:3])
-        clusters.append(SubjectCluster(
-            subject=requests[central][0].other_request or "",
-            lines=tuple(sorted(requests[i][0].line for i in indexes)),
-            keys=keys,
-        ))
+        clusters.append(
+            SubjectCluster(
+                subject=requests[central][0].other_request or "",
+                lines=tuple(sorted(requests[i][0].line for i in indexes)),
+                keys=keys,
+            )
+        )
     return sorted(clusters, key=lambda cluster: (-len(cluster.lines), cluster.lines[0]))
