@@ -44,6 +44,30 @@ class ProjectGroup(click.Group):
             ctx.exit(2)
 
 
+def database_option(help_text: str):
+    """--db: a database path, the public database by default."""
+    return click.option(
+        "--db",
+        "db_path",
+        default=DEFAULT_DB,
+        type=click.Path(path_type=Path),
+        show_default=True,
+        help=help_text,
+    )
+
+
+def folder_option(default: Path, help_text: str):
+    """--out: the folder a command writes into."""
+    return click.option(
+        "--out",
+        "out_dir",
+        default=default,
+        type=click.Path(path_type=Path),
+        show_default=True,
+        help=help_text,
+    )
+
+
 @click.group(cls=ProjectGroup)
 @click.version_option(package_name="rekomendacje")
 def cli() -> None:
@@ -52,14 +76,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("notes_dir", default=DEFAULT_NOTES, type=click.Path(path_type=Path))
-@click.option(
-    "--db",
-    "db_path",
-    default=DEFAULT_DB,
-    type=click.Path(path_type=Path),
-    show_default=True,
-    help="Public database to write; the internal one goes beside it.",
-)
+@database_option("Public database to write; the internal one goes beside it.")
 @click.option(
     "--strict",
     is_flag=True,
@@ -261,22 +278,8 @@ def groups(
 
 
 @cli.command()
-@click.option(
-    "--db",
-    "db_path",
-    default=DEFAULT_DB,
-    type=click.Path(path_type=Path),
-    show_default=True,
-    help="Public database to release.",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    default=Path("db/releases"),
-    type=click.Path(path_type=Path),
-    show_default=True,
-    help="Folder of releases (with releases.json).",
-)
+@database_option("Public database to release.")
+@folder_option(Path("db/releases"), "Folder of releases (with releases.json).")
 def release(db_path: Path, out_dir: Path) -> None:
     """Copy the public database as the next dated, versioned release, with a changelog.
 
@@ -291,22 +294,8 @@ def release(db_path: Path, out_dir: Path) -> None:
 
 
 @cli.command()
-@click.option(
-    "--db",
-    "db_path",
-    default=DEFAULT_DB,
-    type=click.Path(path_type=Path),
-    show_default=True,
-    help="Database to export.",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    default=Path("exports"),
-    type=click.Path(path_type=Path),
-    show_default=True,
-    help="Folder for the exported files.",
-)
+@database_option("Database to export.")
+@folder_option(Path("exports"), "Folder for the exported files.")
 def export(db_path: Path, out_dir: Path) -> None:
     """Export recommendations and partnerships (CSV), items (JSON Lines) and the
     organisations' partnership network (GraphML).
@@ -322,14 +311,7 @@ def export(db_path: Path, out_dir: Path) -> None:
 
 
 @cli.command()
-@click.option(
-    "--db",
-    "db_path",
-    default=DEFAULT_DB,
-    type=click.Path(path_type=Path),
-    show_default=True,
-    help="The public database (never the internal one).",
-)
+@database_option("The public database (never the internal one).")
 @click.option(
     "--out",
     "out_path",

@@ -7,30 +7,12 @@ import shutil
 
 import sqlite_utils
 from conftest import NOTES
+from contract import CONTRACT_TABLES
 
 from pipeline.build import build, internal_path_for
 from pipeline.vocabulary import codes
 
 KINDS = set(codes("kinds"))
-CONTRACT_TABLES = {
-    "notes": {"id", "path", "event", "group_name", "date", "language", "sha256"},
-    "items": {
-        "id",
-        "note_id",
-        "position",
-        "text",
-        "kind",
-        "language",
-        "themes",
-        "sectors",
-        "districts",
-        "recommendation_id",
-    },
-    "recommendations": {"id", "text", "kind", "themes", "districts", "mentions", "groups"},
-    "organizations": {"id", "name", "sector"},
-    "partnerships": {"id", "item_id", "partnership_type", "districts"},
-    "partnership_members": {"partnership_id", "organization_id"},
-}
 
 
 def rows(path, table):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from contract import CONTRACT_TABLES
 from knowledge_base_builders import (
     CONFERENCE,
     annotated,
@@ -147,27 +148,9 @@ def rows(path: Path, sql: str, params=()) -> list[tuple]:
 
 def test_contract_tables_and_columns_exist(databases):
     db = sqlite_utils.Database(databases[0])
-    for table, columns in {
-        "notes": {"id", "path", "event", "group_name", "date", "language", "sha256"},
-        "items": {
-            "id",
-            "note_id",
-            "position",
-            "text",
-            "kind",
-            "language",
-            "themes",
-            "sectors",
-            "districts",
-            "recommendation_id",
-            "lemmas",
-        },
-        "recommendations": {"id", "text", "kind", "themes", "districts", "mentions", "groups"},
-        "organizations": {"id", "name", "sector"},
-        "partnerships": {"id", "item_id", "partnership_type", "districts"},
-        "partnership_members": {"partnership_id", "organization_id"},
-    }.items():
+    for table, columns in CONTRACT_TABLES.items():
         assert columns <= set(db[table].columns_dict), table
+    assert "lemmas" in db["items"].columns_dict
     assert {"rekomendacje", "problemy", "dobre_praktyki", "partnerstwa_miedzysektorowe"} <= set(
         db.view_names()
     )
