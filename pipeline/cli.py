@@ -44,23 +44,11 @@ class ProjectGroup(click.Group):
             ctx.exit(2)
 
 
-def database_option(help_text: str):
-    """--db: a database path, the public database by default."""
+def path_option(flag: str, dest: str, default: Path, help_text: str):
+    """An option taking a path, with its default shown in --help."""
     return click.option(
-        "--db",
-        "db_path",
-        default=DEFAULT_DB,
-        type=click.Path(path_type=Path),
-        show_default=True,
-        help=help_text,
-    )
-
-
-def folder_option(default: Path, help_text: str):
-    """--out: the folder a command writes into."""
-    return click.option(
-        "--out",
-        "out_dir",
+        flag,
+        dest,
         default=default,
         type=click.Path(path_type=Path),
         show_default=True,
@@ -76,7 +64,9 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("notes_dir", default=DEFAULT_NOTES, type=click.Path(path_type=Path))
-@database_option("Public database to write; the internal one goes beside it.")
+@path_option(
+    "--db", "db_path", DEFAULT_DB, "Public database to write; the internal one goes beside it."
+)
 @click.option(
     "--strict",
     is_flag=True,
@@ -278,8 +268,8 @@ def groups(
 
 
 @cli.command()
-@database_option("Public database to release.")
-@folder_option(Path("db/releases"), "Folder of releases (with releases.json).")
+@path_option("--db", "db_path", DEFAULT_DB, "Public database to release.")
+@path_option("--out", "out_dir", Path("db/releases"), "Folder of releases (with releases.json).")
 def release(db_path: Path, out_dir: Path) -> None:
     """Copy the public database as the next dated, versioned release, with a changelog.
 
@@ -294,8 +284,8 @@ def release(db_path: Path, out_dir: Path) -> None:
 
 
 @cli.command()
-@database_option("Database to export.")
-@folder_option(Path("exports"), "Folder for the exported files.")
+@path_option("--db", "db_path", DEFAULT_DB, "Database to export.")
+@path_option("--out", "out_dir", Path("exports"), "Folder for the exported files.")
 def export(db_path: Path, out_dir: Path) -> None:
     """Export recommendations and partnerships (CSV), items (JSON Lines) and the
     organisations' partnership network (GraphML).
@@ -311,7 +301,7 @@ def export(db_path: Path, out_dir: Path) -> None:
 
 
 @cli.command()
-@database_option("The public database (never the internal one).")
+@path_option("--db", "db_path", DEFAULT_DB, "The public database (never the internal one).")
 @click.option(
     "--out",
     "out_path",
