@@ -9,8 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pipeline.nlp.classifier import theme_thresholds
 from pipeline.vocabulary import codes
+
+
+def theme_thresholds(settings: Mapping) -> dict[str, float]:
+    """The score each theme must reach: config theme_thresholds, else theme_threshold."""
+    overrides = settings.get("theme_thresholds") or {}
+    return {theme: overrides.get(theme, settings["theme_threshold"]) for theme in codes("themes")}
 
 
 @dataclass(frozen=True)
@@ -21,7 +26,7 @@ class ThemeRules:
     rules: Mapping
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "limits", theme_thresholds(dict(self.settings)))
+        object.__setattr__(self, "limits", theme_thresholds(self.settings))
         object.__setattr__(self, "order", codes("themes"))
 
     def themes(self, scores: Mapping[str, float], kind: str, sectors: Sequence[str]) -> list[str]:

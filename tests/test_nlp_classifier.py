@@ -1,7 +1,8 @@
 """The kind/theme model on a handful of examples, and the lexicon's vote without training data."""
 
 from pipeline.config import section
-from pipeline.nlp.classifier import Features, KindThemeModel, theme_thresholds
+from pipeline.nlp.classifier import Features, KindThemeModel
+from pipeline.themes import theme_thresholds
 from pipeline.vocabulary import codes
 
 

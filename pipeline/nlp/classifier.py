@@ -4,8 +4,8 @@ cues and the heading hint, blended with the lexicon's own vote.
 The features (`pipeline/nlp/features.py`) carry the signal across languages through the
 lexicon cues, the hint and the actors when training examples of a language are few.
 Kind and themes are one-vs-rest logistic regressions, so both give probabilities; the
-final score blends them with the lexicon's vote by `lexicon_weight`. A theme is kept when
-its score reaches its own threshold (config `theme_thresholds`, chosen by grouped
+final score blends them with the lexicon's vote by `lexicon_weight`. The themes kept are
+decided from the scores by `pipeline/themes.py` (per-theme thresholds chosen by grouped
 cross-validation on the training data: benchmarks/classifier_cv.py). A batch is
 predicted at once: one matrix, one product for both models (`pipeline/nlp/linear.py`),
 the lexicon's vote as arrays.
@@ -40,9 +40,9 @@ from pipeline.nlp.linear import LinearModels
 from pipeline.nlp.text import doc_fields, register_doc_extensions
 from pipeline.vocabulary import codes
 
-register_doc_extensions("kind", "themes", "scores")
+register_doc_extensions("kind", "scores")
 
-__all__ = ["Features", "KindThemeClassifier", "KindThemeModel", "features_of", "theme_thresholds"]
+__all__ = ["Features", "KindThemeClassifier", "KindThemeModel", "features_of"]
 
 
 @dataclass(frozen=True)
@@ -187,22 +187,16 @@ class KindThemeModel:
         return np.array(scores)[cues]
 
 
-def theme_thresholds(settings: dict) -> dict[str, float]:
-    """The score each theme must reach: config theme_thresholds, else theme_threshold."""
-    overrides = settings.get("theme_thresholds") or {}
-    return {theme: overrides.get(theme, settings["theme_threshold"]) for theme in codes("themes")}
-
-
 class KindThemeClassifier:
-    """Sets `doc._.kind`, `doc._.themes` (raw scores above threshold) and `doc._.scores`.
+    """Sets `doc._.kind` and `doc._.scores`; which themes an item gets is decided from
+    the scores by `pipeline.themes.ThemeRules` (thresholds and the codebook's rules).
 
     Predicts a whole batch at once in `pipe`; the model is shared by the pipelines of
     all languages and set by the Annotator after training (`set_model`).
     """
 
-    def __init__(self, nlp: Language, name: str, threshold: float) -> None:
+    def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
-        self.threshold = threshold
         self.model: KindThemeModel | None = None
 
     def set_model(self, model: KindThemeModel) -> None:
@@ -223,25 +217,18 @@ class KindThemeClassifier:
     def _predict(self, docs: list[Doc]) -> list[Doc]:
         if self.model is None:
             raise RuntimeError("kind_theme_classifier has no model: construct an Annotator")
-        # Per-theme thresholds (config theme_thresholds) override this component's own.
-        limits = {theme: self.threshold for theme in self.model.themes} | (
-            self.model.settings.get("theme_thresholds") or {}
-        )
         for doc, prediction in zip(
             docs, self.model.predict([features_of(doc) for doc in docs]), strict=True
         ):
             fields = doc_fields(doc)
             fields["kind"] = prediction.kind
-            fields["themes"] = [
-                theme for theme, score in prediction.theme_scores.items() if score >= limits[theme]
-            ]
             fields["scores"] = {"themes": prediction.theme_scores, "kind": prediction.kind_score}
         return docs
 
 
-@Language.factory("kind_theme_classifier", default_config={"threshold": 0.5})
-def make_kind_theme_classifier(nlp: Language, name: str, threshold: float) -> KindThemeClassifier:
-    return KindThemeClassifier(nlp, name, threshold)
+@Language.factory("kind_theme_classifier")
+def make_kind_theme_classifier(nlp: Language, name: str) -> KindThemeClassifier:
+    return KindThemeClassifier(nlp, name)
 
 
 def _one_vs_rest(settings: dict, regularisation: float) -> OneVsRestClassifier:

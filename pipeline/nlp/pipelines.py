@@ -5,8 +5,6 @@ from __future__ import annotations
 import spacy
 from spacy.language import Language
 
-from pipeline.config import section
-
 # Importing the modules registers their factories with spaCy.
 from pipeline.nlp import actors, classifier, cues, districts, lemmas  # noqa: F401
 from pipeline.nlp.lemmas import SUPPORTED_LANGUAGES
@@ -22,13 +20,12 @@ def build_pipeline(language: str) -> Language:
     """
     if language not in SUPPORTED_LANGUAGES:
         raise ValueError(f"no pipeline for language {language!r}: use one of {SUPPORTED_LANGUAGES}")
-    settings = section("annotate")
     nlp = spacy.blank(language)
     nlp.add_pipe(LEMMATIZERS[language])
     nlp.add_pipe("district_detector")
     nlp.add_pipe("actor_detector", config={"language": language})
     nlp.add_pipe("cue_detector", config={"language": language})
-    nlp.add_pipe(CLASSIFIER, config={"threshold": settings["classifier"]["theme_threshold"]})
+    nlp.add_pipe(CLASSIFIER)
     nlp.initialize()
     return nlp
 
