@@ -11,6 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp.phrases import PhraseIndex
+from pipeline.nlp.polish import polish_analyser
 from pipeline.nlp.text import (
     WORD,
     doc_fields,
@@ -239,12 +240,7 @@ def _may_be_first_name(word: str) -> bool:
     not "Szpital"); a word in another script ("Олена") may always be one."""
     if not word.isascii() and not fold(word).isascii():
         return True
-    return any("imię" in analysis[2][3] for analysis in _polish_analyser().analyse(word))
-
-
-@cache
-def _polish_analyser() -> morfeusz2.Morfeusz:
-    return morfeusz2.Morfeusz(generate=False)
+    return any("imię" in analysis[2][3] for analysis in polish_analyser().analyse(word))
 
 
 def _is_shouted(spans: list[tuple[int, int, str]], start: int, end: int) -> bool:

@@ -57,6 +57,12 @@ class PolishForm:
         self.readings: list[Reading | None] = [None] * 4  # by 2 * proper + verbal
 
 
+@cache
+def polish_analyser() -> morfeusz2.Morfeusz:
+    """The process's one Morfeusz analyser (each instance loads the whole dictionary)."""
+    return morfeusz2.Morfeusz(generate=False)
+
+
 class PolishLemmatizer:
     """Chooses one of Morfeusz's interpretations per form and caches it.
 
@@ -70,7 +76,7 @@ class PolishLemmatizer:
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         settings = polish_settings()
-        self.analyser = morfeusz2.Morfeusz(generate=False)
+        self.analyser = polish_analyser()
         self.pos_rank = {pos: rank for rank, pos in enumerate(settings["pos_priority"])}
         self.verbal_pos = frozenset(settings["verbal_pos"])
         self.verbal_context = frozenset(settings["verbal_context"])

@@ -66,11 +66,6 @@ class WordCache(dict):
 _FOLDED_WORDS = WordCache(fold)
 
 
-def fold_word(word: str) -> str:
-    """`fold(word)`, cached per word."""
-    return _FOLDED_WORDS[word]
-
-
 class TextWords:
     """The words of a text (`WORD` matches) and their folded forms; their offsets, which
     cost more to find, only when asked for (a lexicon has a phrase starting there)."""
