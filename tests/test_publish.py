@@ -20,7 +20,7 @@ from knowledge_base_builders import (
 )
 
 from pipeline.publish import ensure_schema, redact, write_databases
-from pipeline.publish.write import upsert_rows
+from pipeline.publish.rows import upsert_rows
 from pipeline.records import (
     Actor,
     Cluster,

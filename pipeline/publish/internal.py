@@ -43,8 +43,11 @@ def unresolved_names(knowledge_base: KnowledgeBase) -> list[dict]:
 
 
 def write_internal_tables(db: sqlite_utils.Database, knowledge_base: KnowledgeBase) -> None:
-    """Registrations (people, e-mails, needs) and the unresolved organisation names."""
+    """Registrations (people, e-mails, needs) and the unresolved organisation names,
+    replacing what a previous build wrote there."""
     db.executescript(INTERNAL_TABLES)
+    db.execute("DELETE FROM registrations")
+    db.execute("DELETE FROM unresolved_organizations")
     db["registrations"].insert_all(
         {
             "timestamp": r.timestamp,

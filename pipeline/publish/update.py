@@ -125,8 +125,6 @@ def update_database(db: sqlite_utils.Database, audience: Audience, changes: Chan
         if changes.notes:
             _rewrite_in_order(db, "skipped_lines", SKIPPED_LINES_ORDER)
     if not audience.public:
-        db.execute("DELETE FROM registrations")
-        db.execute("DELETE FROM unresolved_organizations")
         write_internal_tables(db, audience.kb)
     ensure_indexes(db)
 

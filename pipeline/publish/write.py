@@ -32,7 +32,7 @@ from pipeline.publish.internal import write_internal_tables
 from pipeline.publish.note_tables import note_tables
 from pipeline.publish.recommendation_tables import dedupe_link_tables, recommendation_tables
 from pipeline.publish.reference_tables import reference_tables
-from pipeline.publish.rows import upsert_rows, write_tables
+from pipeline.publish.rows import write_tables
 from pipeline.publish.schema import ensure_indexes, ensure_tables
 from pipeline.publish.update import file_stat, has_current_schema, plan_update, update_database
 from pipeline.records import KnowledgeBase
@@ -41,7 +41,6 @@ __all__ = [
     "INTERNAL",
     "PUBLIC",
     "WrittenStore",
-    "upsert_rows",
     "write_database",
     "write_databases",
 ]
