@@ -27,6 +27,7 @@ from pipeline.errors import RekomendacjeError
 from pipeline.ids import slugify
 from pipeline.nlp.districts import DistrictMention, find_districts
 from pipeline.nlp.lexicons import read_yaml
+from pipeline.nlp.model_cache import derived
 from pipeline.nlp.phrases import PhraseIndex
 from pipeline.nlp.text import WORD, fold, is_capitalised, words
 from pipeline.records import Actor, Annotation, Item, Organization
@@ -126,6 +127,7 @@ def _index_alias(
 
 
 @cache
+@derived("registry")
 def registry() -> Registry:
     """organizations.csv loaded and indexed, once per process."""
     settings = section("annotate").get("organizations", {})
@@ -151,7 +153,9 @@ def registry() -> Registry:
             if row.get("parent") and len(organization.districts) == 1:
                 by_district[(row["parent"], organization.districts[0])] = organization.id
             names = {organization.name, *aliases, *filter(None, [organization.short_name])}
-            for alias in names | _without_legal_form(names, legal_forms):
+            # Sorted: which of an organisation's patterns a shared first word tries first
+            # must not depend on the process's string hashing.
+            for alias in sorted(names | _without_legal_form(names, legal_forms)):
                 _index_alias(index, organization.id, alias, inflector, suffixes)
     return Registry(organizations, by_district, index)
 
@@ -172,16 +176,21 @@ def find_organizations(
     if spans is None or keys is None:
         spans = list(words(text))
         keys = [fold(word) for _, _, word in spans]
+    matches = found.index.find(keys, longest=True)
+    if not matches:
+        return []  # as for about half the texts given: no district positions needed
     if district_mentions is None:
         district_mentions = find_districts(text, spans, keys)
-    position_of = {start: position for position, (start, _, _) in enumerate(spans)}
-    district_at = {
-        position_of[mention.start]: mention.code
-        for mention in district_mentions
-        if mention.start in position_of
-    }
+    district_at: dict[int, str] = {}
+    if district_mentions:
+        position_of = {start: position for position, (start, _, _) in enumerate(spans)}
+        district_at = {
+            position_of[mention.start]: mention.code
+            for mention in district_mentions
+            if mention.start in position_of
+        }
     mentions: dict[str, OrganizationMention] = {}
-    for match in found.index.find(keys, longest=True):
+    for match in matches:
         pattern: AliasPattern = match.value
         if not _written_as(pattern, spans, match.start):
             continue

@@ -1,5 +1,7 @@
 """The classifier's feature rows: built from per-word caches, equal to scikit-learn's own."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -57,6 +59,18 @@ def test_cached_columns_give_the_fitted_vectorisers_rows(model, rows):
         assert np.allclose(built.toarray(), expected.toarray(), atol=1e-6)
 
 
+def test_meta_block_counts_a_repeated_actor_once(model, rows):
+    columns = FeatureColumns(
+        model.lemma_vectorizer,
+        model.char_vectorizer,
+        model.meta_vectorizer,
+        model.settings["char_ngram_range"],
+    )
+    repeated = [replace(row, actors=(*row.actors, *row.actors, "generic:ngo")) for row in rows]
+    expected = model.meta_vectorizer.transform(map(meta_features, repeated))
+    assert np.array_equal(columns.meta_block(repeated).toarray(), expected.toarray())
+
+
 def test_a_batch_predicts_as_its_rows_one_by_one(model, rows):
     together = model.predict(rows)
     assert together == [model.predict([row])[0] for row in rows]
@@ -81,3 +95,17 @@ def test_readings_mark_classifier_and_content_words():
     doc = build_pipeline("pl")("Trzeba 2 mieszkan w Ursusie!", disable=["kind_theme_classifier"])
     assert [item.feature for item in readings_of(doc)] == [True, False, True, False, True, False]
     assert content_lemmas(doc) == ["mieszkanie", "ursus"]
+
+
+def test_a_lemma_pair_across_two_rows_belongs_to_neither(model, rows):
+    columns = FeatureColumns(
+        model.lemma_vectorizer,
+        model.char_vectorizer,
+        model.meta_vectorizer,
+        model.settings["char_ngram_range"],
+    )
+    assert "opieka nad" in model.lemma_vectorizer.vocabulary_
+    split = [replace(rows[0], lemmas=("brak", "opieka")), replace(rows[0], lemmas=("nad",))]
+    built = columns.lemma_block([*split, replace(rows[0], lemmas=())])
+    expected = model.lemma_vectorizer.transform([row.lemmas for row in split] + [()])
+    assert np.allclose(built.toarray(), expected.toarray(), atol=1e-6)

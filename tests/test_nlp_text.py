@@ -3,6 +3,7 @@
 import spacy
 
 from pipeline.nlp.text import (
+    BatchComponent,
     TextWords,
     doc_fields,
     fold,
@@ -45,3 +46,31 @@ def test_doc_extensions_read_and_write_the_fields():
     assert doc_fields(doc)["example_field"] == ["a"]
     doc_fields(doc)["example_field"] = ["b"]
     assert doc._.example_field == ["b"]
+
+
+class _Recorder(BatchComponent):
+    def __init__(self, name: str, calls: list[tuple[str, str]]) -> None:
+        self.name = name
+        self.calls = calls
+
+    def __call__(self, doc):
+        self.calls.append((self.name, doc.text))
+        return doc
+
+
+def test_batch_components_run_over_a_whole_batch_before_the_next_one():
+    calls: list[tuple[str, str]] = []
+    nlp = spacy.blank("pl")
+    first, second = _Recorder("first", calls), _Recorder("second", calls)
+    docs = [nlp.make_doc(text) for text in ("a", "b", "c")]
+    out = list(second.pipe(first.pipe(iter(docs), batch_size=2), batch_size=2))
+    assert out == docs
+    assert calls == [
+        ("first", "a"),
+        ("first", "b"),
+        ("second", "a"),
+        ("second", "b"),
+        ("first", "c"),
+        ("second", "c"),
+    ]
+    assert first(docs[0]) is docs[0]

@@ -1,5 +1,8 @@
 """The organisation registry: loading, alias resolution, district offices, the aliases file."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -213,3 +216,28 @@ def test_name_unresolved_in_one_build_is_resolved_after_an_alias(tmp_path: Path)
     unresolved, rows = unresolved_and_rows()
     assert unresolved == []
     assert "parafia-sw-zygmunta" in rows
+
+
+_REGISTRY_ORDER = """
+import hashlib
+from pipeline.organizations import registry
+index = registry.__wrapped__.__wrapped__().index  # compiled afresh, not from the disk cache
+order = [(key, [value for _, value in index.by_first[key]]) for key in sorted(index.by_first)]
+print(hashlib.sha256(repr(order).encode()).hexdigest())
+"""
+
+
+def test_registry_index_order_does_not_depend_on_string_hashing():
+    """Which pattern a shared first word tries first decides some matches: it must be
+    the same in every process, whatever PYTHONHASHSEED."""
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", _REGISTRY_ORDER],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1

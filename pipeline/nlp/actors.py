@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp.lexicons import lemma_keys, phrase_keys, read_yaml
+from pipeline.nlp.model_cache import derived
 from pipeline.nlp.names import find_unknown_names
 from pipeline.nlp.phrases import PhraseIndex
 from pipeline.nlp.text import (
     WORD,
+    BatchComponent,
     doc_fields,
     fold,
     register_doc_extensions,
@@ -27,6 +30,8 @@ GENERIC_ACTORS = "generic-actors.yaml"
 ACTOR_CONTEXT = "lexicon/actor-context.yaml"
 
 register_doc_extensions("actors")
+
+_START = itemgetter(0)  # of a (start character, actor) pair
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class ActorContext:
 
 
 @cache
+@derived("generic-actors")
 def generic_index(language: str) -> PhraseIndex:
     """The generic actors of one language, giving GenericActor."""
     index = PhraseIndex()
@@ -61,6 +67,7 @@ def generic_index(language: str) -> PhraseIndex:
 
 
 @cache
+@derived("actor-context")
 def actor_context(language: str) -> ActorContext:
     raw = read_yaml(ACTOR_CONTEXT)
     qualifiers = PhraseIndex()
@@ -133,7 +140,8 @@ def find_actors(doc: Doc, language: str) -> list[tuple[int, Actor]]:
     inside or next to an organisation's name, locations and English noun modifiers are
     left out.
     """
-    organizations = registry().organizations
+    known = registry()
+    organizations = known.organizations
     context = actor_context(language)
     found: list[tuple[int, Actor]] = []
     covered: list[tuple[int, int]] = []
@@ -143,7 +151,7 @@ def find_actors(doc: Doc, language: str) -> list[tuple[int, Actor]]:
         find_organizations(
             text, doc_fields(doc).get("district_mentions"), found_words.spans, found_words.keys
         )
-        if registry().index.could_match(found_words.keys)
+        if known.index.could_match(found_words.keys)
         else []
     )
     for mention in mentions:
@@ -178,10 +186,12 @@ def find_actors(doc: Doc, language: str) -> list[tuple[int, Actor]]:
             sector = "refugee_led"
         seen.add(generic.id)
         found.append((start, Actor(span.text, sector, generic=True)))
-    return sorted(found, key=lambda pair: pair[0])
+    if len(found) > 1:
+        found.sort(key=_START)  # in text order; stable: ties keep the order found
+    return found
 
 
-class ActorDetector:
+class ActorDetector(BatchComponent):
     """Sets `doc._.actors` (records.Actor), and their offsets, from which `doc._.venue_actors`
     (indices of actors named as a venue, dropped by the Annotator from logistics items)
     is found when asked for; runs after districts."""

@@ -138,6 +138,10 @@ class KindThemeModel:
 
     def predict(self, rows: Sequence[Features]) -> list[Prediction]:
         """Kind, its score and a score per theme for each row, blended with the lexicon."""
+        return [Prediction(*scored) for scored in self.scores(rows)]
+
+    def scores(self, rows: Sequence[Features]) -> list[tuple[str, float, dict[str, float]]]:
+        """`predict`'s (kind, kind score, theme scores) per row, as plain tuples."""
         if not rows:
             return []
         weight = self.settings["lexicon_weight"] if self.fitted else 1.0
@@ -152,8 +156,9 @@ class KindThemeModel:
         theme_scores = (1 - weight) * theme_model + weight * self._lexicon_themes(theme_cues)
         best = kind_scores.argmax(axis=1)
         best_scores = np.round(kind_scores[np.arange(len(rows)), best], 4).tolist()
+        kind_names, theme_names = self.kinds, self.themes
         return [
-            Prediction(self.kinds[kind], kind_score, dict(zip(self.themes, scores, strict=True)))
+            (kind_names[kind], kind_score, dict(zip(theme_names, scores, strict=True)))
             for kind, kind_score, scores in zip(
                 best.tolist(), best_scores, np.round(theme_scores, 4).tolist(), strict=True
             )
@@ -217,12 +222,11 @@ class KindThemeClassifier:
     def _predict(self, docs: list[Doc]) -> list[Doc]:
         if self.model is None:
             raise RuntimeError("kind_theme_classifier has no model: construct an Annotator")
-        for doc, prediction in zip(
-            docs, self.model.predict([features_of(doc) for doc in docs]), strict=True
-        ):
+        scored = self.model.scores([features_of(doc) for doc in docs])
+        for doc, (kind, kind_score, theme_scores) in zip(docs, scored, strict=True):
             fields = doc_fields(doc)
-            fields["kind"] = prediction.kind
-            fields["scores"] = {"themes": prediction.theme_scores, "kind": prediction.kind_score}
+            fields["kind"] = kind
+            fields["scores"] = {"themes": theme_scores, "kind": kind_score}
         return docs
 
 

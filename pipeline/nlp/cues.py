@@ -11,8 +11,15 @@ from spacy.tokens import Doc
 from pipeline.nlp.language import detect_language
 from pipeline.nlp.lemmas import SUPPORTED_LANGUAGES, lemma_pipeline
 from pipeline.nlp.lexicons import add_lexicon, kind_patterns, label_index, lemma_keys
+from pipeline.nlp.model_cache import derived
 from pipeline.nlp.phrases import PhraseIndex
-from pipeline.nlp.text import doc_fields, fold, register_doc_extensions, text_of
+from pipeline.nlp.text import (
+    BatchComponent,
+    doc_fields,
+    fold,
+    register_doc_extensions,
+    text_of,
+)
 from pipeline.vocabulary import codes
 
 register_doc_extensions("cues")
@@ -22,6 +29,7 @@ THEME_LEXICON = "lexicon/themes.yaml"
 
 
 @cache
+@derived("cues")
 def cue_index(language: str) -> PhraseIndex:
     """The kind and theme lexicons in one index (one look-up per word, not two), giving
     cue names: "kind:problem", "theme:basic_needs"."""
@@ -29,13 +37,18 @@ def cue_index(language: str) -> PhraseIndex:
     return add_lexicon(index, THEME_LEXICON, language, "theme:")
 
 
+def _is_theme_cue(cue: str) -> bool:
+    return cue.startswith("theme:")
+
+
 def find_cues(doc: Doc, language: str) -> Counter[str]:
     """{"kind:problem": 2, "theme:basic_needs": 1, …} for one lemmatised doc."""
     found = [match.value for match in cue_index(language).find(lemma_keys(doc))]
     # Kind cues first, as when the lexicons had an index each: the cues' order is the
     # order of a training row's meta features, which the fitted model depends on.
-    cues = Counter(cue for cue in found if cue.startswith("kind:"))
-    cues.update(cue for cue in found if cue.startswith("theme:"))
+    if len(found) > 1:
+        found.sort(key=_is_theme_cue)  # stable: each group keeps its text order
+    cues = Counter(found)
     folded = fold(text_of(doc))
     for kind, pattern in kind_patterns():
         if pattern.search(folded):
@@ -43,7 +56,7 @@ def find_cues(doc: Doc, language: str) -> Counter[str]:
     return cues
 
 
-class CueDetector:
+class CueDetector(BatchComponent):
     """Sets `doc._.cues`, the counts of kind and theme cues (features for the classifier)."""
 
     def __init__(self, nlp: Language, name: str, language: str) -> None:

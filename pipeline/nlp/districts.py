@@ -10,10 +10,12 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.nlp.model_cache import derived
 from pipeline.nlp.phrases import PhraseIndex
 from pipeline.nlp.polish import polish_analyser
 from pipeline.nlp.text import (
     WORD,
+    BatchComponent,
     doc_fields,
     fold,
     is_capitalised,
@@ -81,6 +83,7 @@ def _folded(words: list[str]) -> frozenset[str]:
 
 
 @cache
+@derived("districts")
 def district_lexicon() -> DistrictLexicon:
     """districts-forms.yaml compiled into a phrase index, read once."""
     raw = yaml.safe_load(data_path("districts-forms.yaml").read_text(encoding="utf-8"))
@@ -269,7 +272,7 @@ def _is_heading(text: str, spans: list[tuple[int, int, str]], start: int, end: i
     return ends_line and spans[start][2].isupper() and len(spans[start][2]) > 1
 
 
-class DistrictDetector:
+class DistrictDetector(BatchComponent):
     """Sets `doc._.districts` (sorted codes) and `doc._.district_mentions`."""
 
     def __init__(self, nlp: Language, name: str) -> None:

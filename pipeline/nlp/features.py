@@ -11,9 +11,10 @@ prediction builds the same TF-IDF rows itself from column ids cached per word fo
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise, repeat
+from itertools import chain, pairwise, repeat
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -50,8 +51,10 @@ def features_of(doc: Doc) -> Features:
         fields.get("kind_hint"),
         fields.get("language") or "pl",
         tuple(
-            actor.organization_id or f"generic:{actor.sector}"
-            for actor in (fields.get("actors") or ())
+            [
+                actor.organization_id or f"generic:{actor.sector}"
+                for actor in (fields.get("actors") or ())
+            ]
         ),
     )
 
@@ -89,32 +92,41 @@ def meta_features(row: Features) -> dict[str, float]:
     return meta
 
 
-def tfidf(columns: np.ndarray, lengths: Sequence[int], vectorizer: TfidfVectorizer) -> csr_matrix:
-    """Rows of column indices (`lengths` per row, repeats = counts) → sublinear TF × IDF,
-    L2-normalised: what the fitted vectoriser's transform gives.
+def tfidf(
+    rows: np.ndarray, columns: np.ndarray, count: int, vectorizer: TfidfVectorizer
+) -> csr_matrix:
+    """Column indices and the row (of `count`) each is in, any order (repeats = counts)
+    → sublinear TF × IDF, L2-normalised: what the fitted vectoriser's transform gives.
 
     The counts come from one sort of the whole batch's (row, column) keys, a third of
     the time scipy's per-row `sum_duplicates` takes; the matrix is the same, its columns
     sorted within each row. The keys are 32-bit when they fit, which sorts faster.
     """
     width = len(vectorizer.vocabulary_)
-    key_type = np.int32 if width * len(lengths) < 2**31 else np.int64
-    rows = np.repeat(np.arange(len(lengths), dtype=key_type), lengths)
-    keys = rows * width + columns
+    key_type = np.int32 if width * count < 2**31 else np.int64
+    keys = rows.astype(key_type) * width + columns
     keys.sort()
     first = np.ones(len(keys), dtype=bool)
     np.not_equal(keys[1:], keys[:-1], out=first[1:])
     starts = np.flatnonzero(first)
     counts = np.diff(starts, append=len(keys))
     present = keys[starts]
-    indices = present % width
-    indptr = np.searchsorted(present // width, np.arange(len(lengths) + 1))
+    # Row r's keys lie in [r * width, (r + 1) * width): its first is found by a search
+    # of the sorted keys, and its columns are its keys less r * width (no division).
+    row_starts = np.arange(count + 1, dtype=key_type) * width
+    indptr = np.searchsorted(present, row_starts)
+    indices = present - np.repeat(row_starts[:-1], np.diff(indptr))
     data = (1.0 + np.log(counts)) * vectorizer.idf_[indices]
-    matrix = csr_matrix((data, indices, indptr), shape=(len(lengths), width))
+    matrix = csr_matrix((data, indices, indptr), shape=(count, width))
     # What sklearn.preprocessing.normalize runs, without its argument checks, which cost
     # more than the normalising on a batch.
     inplace_csr_row_normalize_l2(matrix)
     return matrix
+
+
+def row_of_each(lengths: np.ndarray) -> np.ndarray:
+    """The row of each item of rows `lengths` long, laid one after the other."""
+    return np.repeat(np.arange(len(lengths)), lengths)
 
 
 def pair_columns(vocabulary: dict[str, int]) -> dict[tuple[str, str], int]:
@@ -152,59 +164,75 @@ class FeatureColumns:
         low, high = ngram_range
         vocabulary = characters.vocabulary_
 
-        def word_columns(word: str) -> bytes:
-            grams = word_ngrams(fold(word), low, high)
-            found = [vocabulary[gram] for gram in grams if gram in vocabulary]
-            return np.array(found, dtype=np.int32).tobytes()
+        def folded_columns(folded: str) -> bytes:
+            found = map(vocabulary.get, word_ngrams(folded, low, high))
+            # array's "i" is the C int, numpy's int32 on every platform numpy supports.
+            return array("i", [column for column in found if column is not None]).tobytes()
 
-        self.word_columns = WordCache(word_columns)
+        # Per word as written, through its folded form: "Dzieci" and "dzieci" share one.
+        by_folded = WordCache(folded_columns)
+        self.word_columns = WordCache(lambda word: by_folded[fold(word)])
         self.lemma_pairs = pair_columns(lemmas.vocabulary_)
+        # The meta columns of cue names, languages, actors and hints, as `meta_features`
+        # names them (None: not in the vocabulary).
+        self.meta_columns = tuple(
+            WordCache(lambda name, prefix=prefix: meta.vocabulary_.get(f"{prefix}={name}"))
+            for prefix in ("cue", "language", "actor", "hint")
+        )
 
     def lemma_block(self, rows: Sequence[Features]) -> csr_matrix:
         """TF-IDF of the rows' lemma terms: the lemmas, then their pairs looked up as
-        tuples (no string is built for a pair), -1 for those out of the vocabulary."""
+        tuples (no string is built for a pair), -1 for those out of the vocabulary.
+
+        The whole batch's lemmas are looked up in one run, and their pairs too (a pair
+        across two rows belongs to neither): no Python loop per row."""
+        row_lemmas = [row.lemmas for row in rows]
+        lemmas = list(chain.from_iterable(row_lemmas))
+        size = len(lemmas)
+        owners = row_of_each(np.fromiter(map(len, row_lemmas), np.int64, len(rows)))
         single, pair = self.lemmas.vocabulary_.get, self.lemma_pairs.get
-        columns: list[int] = []
-        row_ends = []
-        for row in rows:
-            lemmas = row.lemmas
-            columns += map(single, lemmas, repeat(-1))
-            columns += map(pair, pairwise(lemmas), repeat(-1))
-            row_ends.append(len(columns))
-        found = np.array(columns, dtype=np.int32)
+        singles = np.fromiter(map(single, lemmas, repeat(-1)), np.int32, size)
+        pairs = np.fromiter(map(pair, pairwise(lemmas), repeat(-1)), np.int32, max(size - 1, 0))
+        pair_owners = owners[:-1]
+        pairs[owners[1:] != pair_owners] = -1
+        found = np.concatenate([singles, pairs])
         known = found >= 0
-        # Each row's length: the known columns up to its end minus up to its start.
-        counted = np.zeros(len(found) + 1, dtype=np.int64)
-        np.cumsum(known, out=counted[1:])
-        return tfidf(found[known], np.diff(counted[row_ends], prepend=0), self.lemmas)
+        owned = np.concatenate([owners, pair_owners])
+        return tfidf(owned[known], found[known], len(rows), self.lemmas)
 
     def char_block(self, rows: Sequence[Features]) -> csr_matrix:
         """TF-IDF of the rows' character n-grams."""
-        words: list[str] = []
-        row_ends = []
-        for row in rows:
-            words += row.text.split()
-            row_ends.append(len(words))
-        found = list(map(self.word_columns.__getitem__, words))
+        row_words = [row.text.split() for row in rows]
+        row_ends = np.cumsum(np.fromiter(map(len, row_words), np.int64, len(rows)))
+        found = list(map(self.word_columns.__getitem__, chain.from_iterable(row_words)))
         # Each row's length: the column count up to its last word minus up to its first.
         ends = np.zeros(len(found) + 1, dtype=np.int64)
         np.cumsum(np.fromiter(map(len, found), np.int64, len(found)), out=ends[1:])
         lengths = np.diff(ends[row_ends], prepend=0) // COLUMN_BYTES
         columns = np.frombuffer(b"".join(found), dtype=np.int32)
-        return tfidf(columns, lengths, self.characters)
+        return tfidf(row_of_each(lengths), columns, len(rows), self.characters)
 
     def meta_block(self, rows: Sequence[Features]) -> csr_matrix:
-        """The rows' meta features, as the fitted DictVectorizer's transform gives them."""
-        lookup = self.meta.vocabulary_.get
+        """The rows' meta features, as the fitted DictVectorizer's transform gives them
+        (`meta_features`), their columns looked up once per cue, language, actor and hint."""
+        cue, language, actor, hint = self.meta_columns
         columns: list[int] = []
         values: list[float] = []
         indptr = [0]
         for row in rows:
-            for name, value in meta_features(row).items():
-                column = lookup(name)
+            for name, count in row.cues.items():
+                column = cue[name]
                 if column is not None:
                     columns.append(column)
-                    values.append(value)
+                    values.append(math.log1p(count))
+            # An actor id may repeat (two unnamed NGOs): its feature is there once.
+            named = [language[row.language], *map(actor.__getitem__, dict.fromkeys(row.actors))]
+            if row.hint:
+                named.append(hint[row.hint])
+            for column in named:
+                if column is not None:
+                    columns.append(column)
+                    values.append(1.0)
             indptr.append(len(columns))
         matrix = csr_matrix(
             (np.array(values, dtype=np.float64), np.array(columns, dtype=np.int32), indptr),

@@ -82,8 +82,8 @@ def word_evidence(word: str) -> WordEvidence:
         int(marked),
         int(plain and folded in evidence.polish_words),
         int(plain and folded in evidence.english_words),
-        sum(folded.count(pair) for pair in evidence.bigrams["pl"]) if plain else 0,
-        sum(folded.count(pair) for pair in evidence.bigrams["en"]) if plain else 0,
+        sum(map(folded.count, evidence.bigrams["pl"])) if plain else 0,
+        sum(map(folded.count, evidence.bigrams["en"])) if plain else 0,
         int(plain and folded.endswith(evidence.suffixes["pl"])),
         int(plain and folded.endswith(evidence.suffixes["en"])),
     )
@@ -94,6 +94,7 @@ def word_evidence(word: str) -> WordEvidence:
 # A count would need a text of 2**32 letters to overflow its field.
 FIELD_BITS = 32
 _FIELD_MASK = (1 << FIELD_BITS) - 1
+_FIELD_SHIFTS = tuple(FIELD_BITS * field for field in range(len(WordEvidence._fields)))
 
 
 def _packed_evidence(word: str) -> int:
@@ -112,8 +113,7 @@ def text_evidence(text: str, words: list[str] | None = None) -> WordEvidence | N
     if not found:
         return None
     total = sum(map(_PACKED_EVIDENCE.__getitem__, found))
-    fields = range(len(WordEvidence._fields))
-    return WordEvidence(*((total >> (FIELD_BITS * field)) & _FIELD_MASK for field in fields))
+    return WordEvidence._make([(total >> shift) & _FIELD_MASK for shift in _FIELD_SHIFTS])
 
 
 def detect_language(text: str, words: list[str] | None = None) -> str:

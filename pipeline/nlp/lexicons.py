@@ -14,6 +14,7 @@ import yaml
 from spacy.tokens import Doc
 
 from pipeline.nlp.lemmas import lemma_pipeline
+from pipeline.nlp.model_cache import derived
 from pipeline.nlp.patterns import PrefilteredPattern
 from pipeline.nlp.phrases import PhraseIndex
 from pipeline.nlp.text import fold
@@ -49,6 +50,7 @@ def add_lexicon(index: PhraseIndex, name: str, language: str, prefix: str = "") 
 
 
 @cache
+@derived("labels")
 def label_index(name: str, language: str) -> PhraseIndex:
     """{label: {language: [phrases]}} from a lexicon file, as an index giving labels."""
     return add_lexicon(PhraseIndex(), name, language)

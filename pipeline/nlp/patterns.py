@@ -61,33 +61,40 @@ def requirements(pattern: str) -> list[Requirement]:
 
 @dataclass(frozen=True)
 class PrefilteredPattern:
-    """Alternatives joined into one expression, searched only when one of them may match."""
+    """Alternatives joined into one expression, searched only when one of them may match.
 
-    expression: re.Pattern[str]
-    alternatives: tuple[tuple[Requirement, ...], ...]
+    A text is searched with each alternative whose strings it contains, on its own:
+    one of them matches exactly when the joined expression does, and a text holding
+    the strings of a few alternatives ("do") is not tried with all of them.
+    """
+
+    expression: re.Pattern[str]  # the alternatives joined
+    alternatives: tuple[tuple[tuple[Requirement, ...], re.Pattern[str]], ...]
 
     @classmethod
     def join(cls, patterns: list[str], flags: int = 0) -> PrefilteredPattern:
         expression = re.compile("|".join(f"(?:{pattern})" for pattern in patterns), flags)
         if flags & re.IGNORECASE:
-            return cls(expression, ((),))  # case folded: no literal is certain
-        return cls(expression, tuple(tuple(requirements(pattern)) for pattern in patterns))
+            return cls(expression, (((), expression),))  # case folded: no literal is certain
+        return cls(
+            expression,
+            tuple(
+                (tuple(requirements(pattern)), re.compile(pattern, flags)) for pattern in patterns
+            ),
+        )
 
     def search(self, text: str) -> bool:
         """Whether one of the alternatives matches somewhere in the text."""
-        for needs in self.alternatives:
-            if _contains_all(text, needs):
-                return self.expression.search(text) is not None
+        # Plain loops, not generators or helper calls: this runs for every pattern of
+        # every text, and most texts fail the first test of each alternative.
+        for needs, alternative in self.alternatives:
+            for need in needs:
+                for part in need:
+                    if part in text:
+                        break
+                else:
+                    break  # this need is missing: the alternative cannot match
+            else:
+                if alternative.search(text) is not None:
+                    return True
         return False
-
-
-def _contains_all(text: str, needs: tuple[Requirement, ...]) -> bool:
-    """Whether the text has one string of each requirement (loops, not generators: this
-    runs for every pattern of every text)."""
-    for need in needs:
-        for part in need:
-            if part in text:
-                break
-        else:
-            return False
-    return True

@@ -15,6 +15,8 @@ class PhraseMatch(NamedTuple):
     value: Hashable
 
 
+_new_match = tuple.__new__
+
 Entry = tuple[tuple[frozenset[str], ...], Hashable]  # the slots after the first, the value
 
 
@@ -68,15 +70,13 @@ class PhraseIndex:
             followers = self._followers[key] = ([entries[p][1] for p in single], tried)
         return followers
 
-    def _matches_at(self, keys: Sequence[str], position: int) -> list[PhraseMatch]:
-        """The phrases starting at keys[position], in the order they were added."""
-        key = keys[position]
-        single, by_second = self._followers_of(key)
+    def _matches_after(
+        self, keys: Sequence[str], position: int, tried: list[int]
+    ) -> list[PhraseMatch]:
+        """The phrases starting at keys[position] among those listed for its next key
+        (positions in by_first's list), in the order they were added."""
+        entries = self.by_first[keys[position]]
         after = position + 1
-        tried = by_second.get(keys[after]) if after < len(keys) else None
-        if tried is None:
-            return [PhraseMatch(position, after, value) for value in single]
-        entries = self.by_first[key]
         found = []
         for rest, value in (entries[index] for index in tried):
             end = after + len(rest)
@@ -91,17 +91,30 @@ class PhraseIndex:
 
     def find(self, keys: Sequence[str], longest: bool = False) -> list[PhraseMatch]:
         """Every phrase occurring in keys; with longest, only the longest non-overlapping ones."""
-        # Only positions whose key starts some phrase are tried.
+        # Only positions whose key starts some phrase are tried; this loop runs for
+        # every lexicon of every text, hence the inlined look-ups.
         first = self.by_first
         positions = [position for position, key in enumerate(keys) if key in first]
         if not positions:
             return []
+        followers = self._followers
+        size = len(keys)
         matches: list[PhraseMatch] = []
-        covered_until = 0
+        covered_until = 0  # stays 0 without longest
         for position in positions:
-            if longest and position < covered_until:
+            if position < covered_until:
                 continue
-            found = self._matches_at(keys, position)
+            key = keys[position]
+            single, by_second = followers.get(key) or self._followers_of(key)
+            after = position + 1
+            tried = by_second.get(keys[after]) if after < size else None
+            if tried is not None:
+                found = self._matches_after(keys, position, tried)
+            elif single:
+                # The named tuple made as a tuple: its generated __new__ is a Python call.
+                found = [_new_match(PhraseMatch, (position, after, value)) for value in single]
+            else:
+                continue
             if longest and found:
                 best = max(match.end for match in found)
                 matches.extend(match for match in found if match.end == best)
@@ -109,4 +122,4 @@ class PhraseIndex:
             else:
                 matches.extend(found)
         # Two phrases of one value may cover the same words (a name and a listed form).
-        return list(dict.fromkeys(matches))
+        return list(dict.fromkeys(matches)) if len(matches) > 1 else matches

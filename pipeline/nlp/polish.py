@@ -13,8 +13,9 @@ from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.nlp.model_cache import derived
 from pipeline.nlp.readings import Reading, reading, set_lemmas
-from pipeline.nlp.text import WORD, fold, is_capitalised
+from pipeline.nlp.text import WORD, BatchComponent, WordCache, fold, is_capitalised
 from pipeline.vocabulary import data_path
 
 
@@ -63,7 +64,31 @@ def polish_analyser() -> morfeusz2.Morfeusz:
     return morfeusz2.Morfeusz(generate=False)
 
 
-class PolishLemmatizer:
+@cache
+@derived("polish-restored")
+def restored_forms() -> dict[str, str]:
+    """{folded form: the form with its diacritics} of the generated forms of the words
+    with Polish letters in the vocabulary files (`restore_from`): once per process,
+    from the disk cache while the data is unchanged."""
+    generator = morfeusz2.Morfeusz(analyse=False, generate=True)
+    lemmas = {
+        interpretation[2][1]
+        for word in _seed_words(polish_settings()["restore_from"])
+        for interpretation in polish_analyser().analyse(word)
+        if interpretation[2][2] != "ign"
+    }
+    # The map gives the form with its diacritics, which is then lemmatised like any
+    # other; where two forms fold alike, the one of the shorter lemma wins.
+    restored: dict[str, str] = {}
+    for lemma in sorted(lemmas, key=lambda lemma: (len(_clean(lemma)), lemma)):
+        for form, *_ in generator.generate(lemma):
+            folded = fold(form)
+            if folded != form.lower():
+                restored.setdefault(folded, form.lower())
+    return restored
+
+
+class PolishLemmatizer(BatchComponent):
     """Chooses one of Morfeusz's interpretations per form and caches it.
 
     Preference: a proper name only for a capitalised word inside a sentence; a verb
@@ -88,23 +113,13 @@ class PolishLemmatizer:
         # Per token id (the form's hash, the same in every doc): the form as written,
         # whether it is capitalised and opens a verb, and its readings by context.
         self.cache: dict[int, PolishForm] = {}
+        # Per form as written: Morfeusz's known interpretations (a form is looked up
+        # in each context it comes in, and restored forms are shared by many).
+        self.interpretations = WordCache(self._interpretations)
 
     def initialize(self, get_examples=None, nlp: Language | None = None) -> None:
-        """Build the diacritics-restoring map from the vocabulary files."""
-        generator = morfeusz2.Morfeusz(analyse=False, generate=True)
-        lemmas = {
-            interpretation[2][1]
-            for word in _seed_words(polish_settings()["restore_from"])
-            for interpretation in self.analyser.analyse(word)
-            if interpretation[2][2] != "ign"
-        }
-        # The map gives the form with its diacritics, which is then lemmatised like any
-        # other; where two forms fold alike, the one of the shorter lemma wins.
-        for lemma in sorted(lemmas, key=lambda lemma: (len(_clean(lemma)), lemma)):
-            for form, *_ in generator.generate(lemma):
-                folded = fold(form)
-                if folded != form.lower():
-                    self.restored.setdefault(folded, form.lower())
+        """Take the diacritics-restoring map built from the vocabulary files."""
+        self.restored = restored_forms()
         self.cache.clear()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -128,12 +143,16 @@ class PolishLemmatizer:
             verbal = form.opens_verb
         return set_lemmas(doc, readings)
 
+    def _interpretations(self, text: str) -> list[tuple]:
+        """Morfeusz's interpretations of the form as a whole word, those it knows."""
+        candidates = [edge[2] for edge in self.analyser.analyse(text) if edge[0] == 0]
+        return [candidate for candidate in candidates if candidate[2] != "ign"]
+
     def lemmatize(self, text: str, proper: bool, verbal: bool) -> str:
         """The lower-case lemma of one form; the form itself when nothing is known."""
         if not WORD.fullmatch(text) or (text.isupper() and len(text) <= self.acronym_length):
             return text.lower()  # punctuation, numbers and acronyms ("PUP", "OPS") as written
-        candidates = [edge[2] for edge in self.analyser.analyse(text) if edge[0] == 0]
-        known = [candidate for candidate in candidates if candidate[2] != "ign"]
+        known = self.interpretations[text]
         if not known:
             restored = self.restored.get(fold(text))
             # A restored form Morfeusz does not know either ("scie": "ście") restores to

@@ -66,7 +66,8 @@ def readings_of(doc: Doc) -> list[Reading]:
 @cache
 def stop_words(language: str) -> frozenset[str]:
     """The language's spaCy stop words, also ASCII-folded for Polish."""
-    words = spacy.blank(language).Defaults.stop_words
+    # The language's class holds them: no need to build a pipeline (its tokenizer).
+    words = spacy.util.get_lang_class(language).Defaults.stop_words
     return frozenset(words | {fold(word) for word in words})
 
 
