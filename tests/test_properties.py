@@ -7,12 +7,16 @@ and deadlines off, so the file stays within seconds of its Annotator's construct
 
 from __future__ import annotations
 
+import sqlite3
+from unittest import mock
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import pipeline.dedupe.incremental as incremental
 from pipeline.annotate import Annotator
-from pipeline.dedupe import cluster_items
+from pipeline.dedupe import DedupeStore, cluster_items
 from pipeline.records import AnnotatedItem, Annotation, Note, NoteDocument
 from pipeline.segment import segment_document
 from pipeline.vocabulary import codes, districts
@@ -180,6 +184,30 @@ def test_deduplication_covers_every_item_once_in_any_order(entries, random):
     shuffled = list(items)
     random.shuffle(shuffled)
     assert cluster_items(shuffled) == clusters
+
+
+@FEW
+@given(
+    st.lists(st.tuples(ITEM_TEXT, ANNOTATIONS), min_size=1, max_size=16),
+    st.lists(st.tuples(ITEM_TEXT, ANNOTATIONS), max_size=6),
+    st.randoms(use_true_random=False),
+)
+def test_incremental_deduplication_equals_a_full_run(first, later, random):
+    items = [
+        AnnotatedItem(f"item-{number:03d}", text, annotation)
+        for number, (text, annotation) in enumerate(first)
+    ]
+    store = DedupeStore(sqlite3.connect(":memory:"), "test")
+    # Any share of changed items follows the changes rather than running in full.
+    with mock.patch.object(incremental, "MAX_CHANGED_SHARE", 10.0):
+        cluster_items(items, store=store)
+        edited = [entry for entry in items if random.random() < 0.7]
+        for number, (text, annotation) in enumerate(later):
+            item_id = f"new-{number:03d}"
+            if edited and random.random() < 0.3:  # a reworded item keeps its id
+                item_id = edited.pop(random.randrange(len(edited))).id
+            edited.append(AnnotatedItem(item_id, text, annotation))
+        assert cluster_items(edited, store=store) == cluster_items(edited)
 
 
 def test_deduplication_of_items_without_terms():

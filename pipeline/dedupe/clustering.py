@@ -63,15 +63,6 @@ class Guards:
         clash = (left != 0) & (right != 0) & ((left & right) == 0)
         return ~clash.any(axis=1)
 
-    def blocks(self) -> np.ndarray:
-        """A block number per item naming exactly one district, -1 for the others."""
-        single = sorted({next(iter(named)) for named in self.districts if len(named) == 1})
-        number = {district: index for index, district in enumerate(single)}
-        return np.array(
-            [number[next(iter(named))] if len(named) == 1 else -1 for named in self.districts],
-            dtype=np.int64,
-        )
-
 
 def _bits(values: frozenset[str]) -> int:
     word = 0

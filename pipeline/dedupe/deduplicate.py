@@ -1,104 +1,72 @@
-"""cluster_items: annotated items → clusters of items that state the same thing."""
+"""cluster_items: annotated items → clusters of items that state the same thing.
+
+The steps, each defined on single items or single pairs so that a build can redo only
+what a changed item touches (incremental.py):
+
+1. features of each item (features.py): vectors with fixed term weights, signature;
+2. candidate pairs: neighbours in the runs of signature terms (candidates.py), sharing
+   enough terms, not naming different districts or facet values;
+3. strong pairs: similarity at or above the family's edge threshold (similarity.py);
+4. edges: the strong pairs among the `max_neighbours` strongest of both their items;
+5. components of the edges and must-links, each merged on its own (grouping.py).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from pipeline.config import section
-from pipeline.dedupe.candidates import candidate_pairs
-from pipeline.dedupe.canonical import choose_canonical
-from pipeline.dedupe.clustering import Guards, merge
-from pipeline.dedupe.concepts import (
-    DISTRICT_PREFIX,
-    Lexicon,
-    actor_keys,
-    facet_values,
-    item_surface,
-    item_terms,
-    lexicon,
-    readable,
-)
+from pipeline.dedupe.concepts import CONCEPTS_FILE, item_terms, lexicon
+from pipeline.dedupe.edges import candidates, strong_among
+from pipeline.dedupe.features import compute_features, item_key
+from pipeline.dedupe.grouping import Members, cluster_id, clusters_of, override_indices, single
+from pipeline.dedupe.incremental import update
 from pipeline.dedupe.overrides import Overrides
-from pipeline.dedupe.similarity import similar_pairs, vectorise
+from pipeline.dedupe.pairs import mutual_strongest
+from pipeline.dedupe.store import DedupeStore, Partners, entries_of, vector_blob
+from pipeline.dedupe.weights import TRAINING_FOLDER, training_weights
 from pipeline.errors import RekomendacjeError
-from pipeline.records import AnnotatedItem, Cluster, ClusterLink
+from pipeline.records import AnnotatedItem, Cluster
+from pipeline.vocabulary import data_path
+
+__all__ = ["cluster_id", "cluster_items"]
 
 
-def cluster_id(canonical_item_id: str) -> str:
-    """The cluster id: "r-" and 8 hex digits of the SHA-1 of the canonical item's id."""
-    return "r-" + hashlib.sha1(canonical_item_id.encode("utf-8")).hexdigest()[:8]
-
-
-def _actor_facet(item: AnnotatedItem, lex: Lexicon, settings: dict) -> dict[str, frozenset[str]]:
-    """The item's actors as a facet, for kinds where who acts is part of the idea.
-
-    A good practice is something an organisation does: the same activity run by a
-    library and by a culture centre is two practices.
-    """
-    if item.annotation.kind not in settings["actor_kinds"]:
-        return {}
-    keys = actor_keys(item, lex, int(settings["actor_key_letters"]))
-    return {"actors": keys} if keys else {}
-
-
-def _family_thresholds(
-    items: Sequence[AnnotatedItem], settings: dict
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per item, the edge and average-link thresholds of its kind family.
-
-    A recommendation or a problem is an idea that many groups word differently; a good
-    practice, partnership or task is one organisation's activity or one agreement, and
-    looser matching mostly joins different actors doing similar things.
-    """
-    default = (float(settings["edge_threshold"]), float(settings["average_link_threshold"]))
-    by_family = {
-        family: (float(edge), float(average))
-        for family, (edge, average) in (settings.get("family_thresholds") or {}).items()
-    }
-    families = settings["kind_families"]
-    chosen = [by_family.get(families.get(item.annotation.kind), default) for item in items]
-    thresholds = np.array(chosen, dtype=np.float64).reshape(len(items), 2)
-    return thresholds[:, 0], thresholds[:, 1]
-
-
-def _override_indices(
-    overrides: Overrides, ids: list[str]
-) -> tuple[list[tuple[int, int]], dict[int, set[int]]]:
-    """Must-link pairs and cannot-link partners as item positions.
-
-    Pairs naming an item that is not in the input (a note was edited since the analyst
-    wrote the pair) are left out: they cannot apply to this build.
-    """
-    position = {item_id: index for index, item_id in enumerate(ids)}
-    must_link = [
-        (position[item_a], position[item_b])
-        for item_a, item_b in overrides.must_link
-        if item_a in position and item_b in position
-    ]
-    cannot_link: dict[int, set[int]] = {}
-    for item_a, item_b in overrides.cannot_link:
-        if item_a in position and item_b in position:
-            first, second = position[item_a], position[item_b]
-            cannot_link.setdefault(first, set()).add(second)
-            cannot_link.setdefault(second, set()).add(first)
-    return must_link, cannot_link
+def dedupe_version(settings: dict, code: str) -> str:
+    """What cached features and pairs were computed with: the settings, the concept
+    lexicon, the training texts that fix term weights, and the code version."""
+    hasher = hashlib.sha256(json.dumps(settings, sort_keys=True).encode("utf-8"))
+    hasher.update(code.encode("utf-8"))
+    hasher.update(data_path(CONCEPTS_FILE).read_bytes())
+    folder = data_path(TRAINING_FOLDER)
+    for path in sorted(folder.iterdir(), key=lambda entry: entry.name):
+        if path.name.endswith(".jsonl"):
+            hasher.update(path.name.encode("utf-8"))
+            hasher.update(path.read_bytes())
+    return hasher.hexdigest()
 
 
 def cluster_items(
     items: Sequence[AnnotatedItem],
     overrides: Overrides | None = None,
     progress: Callable[[int], None] | None = None,
+    store: DedupeStore | None = None,
 ) -> list[Cluster]:
     """Clusters covering every item exactly once, sorted by id.
 
     Items are compared only within a kind family (`dedupe.kind_families` in config;
     kinds not listed, such as `other`, are never merged except by a must-link). The
     result does not depend on the order of `items`: they are processed sorted by id.
-    `progress` is called with numbers of items done, adding up to len(items).
+    With a `store` holding an earlier run, only what the changed items touch is
+    computed again; the result is the same as without. `progress` is called with
+    numbers of items done, adding up to len(items).
     """
     settings = section("dedupe")
     ordered = sorted(items, key=lambda item: item.id)
@@ -106,69 +74,97 @@ def cluster_items(
     if len(set(ids)) != len(ids):
         duplicates = sorted(item_id for item_id, count in Counter(ids).items() if count > 1)[:3]
         raise RekomendacjeError(f"item ids must be unique; repeated: {', '.join(duplicates)}")
+    overrides = overrides or Overrides()
+    version = dedupe_version(settings, store.code) if store is not None else ""
+    if store is not None and store.version() == version:
+        clusters = update(store, ordered, overrides, settings)
+        if clusters is not None:
+            if progress:
+                progress(len(ordered))
+            return clusters
+    clusters = _full_run(ordered, overrides, settings, progress, store, version)
+    return sorted(clusters, key=lambda cluster: cluster.id)
+
+
+def _full_run(
+    ordered: list[AnnotatedItem],
+    overrides: Overrides,
+    settings: dict,
+    progress: Callable[[int], None] | None,
+    store: DedupeStore | None,
+    version: str,
+) -> list[Cluster]:
+    """Every step on every item; the state left in `store` when one is given."""
     lex = lexicon()
     terms_of = {item.id: item_terms(item, lex) for item in ordered}
     # An item with no term ("…", "a") has nothing to compare: it stands alone.
-    alone = [
-        Cluster(id=cluster_id(item.id), item_ids=(item.id,), canonical_item_id=item.id)
-        for item in ordered
-        if not terms_of[item.id]
-    ]
+    alone = [single(item.id) for item in ordered if not terms_of[item.id]]
     ordered = [item for item in ordered if terms_of[item.id]]
-    ids = [item.id for item in ordered]
     if progress and alone:
         progress(len(alone))
-    if not ordered:
-        return sorted(alone, key=lambda cluster: cluster.id)
     terms = [terms_of[item.id] for item in ordered]
-    vectors = vectorise(terms, [item_surface(item, lex) for item in ordered], settings)
-    family_names = settings["kind_families"]
-    family_codes = {name: code for code, name in enumerate(sorted(set(family_names.values())))}
-    families = np.array(
-        [family_codes.get(family_names.get(item.annotation.kind), -1) for item in ordered]
-    )
-    must_link, cannot_link = _override_indices(overrides or Overrides(), ids)
-    guards = Guards.build(
-        districts=[
-            frozenset(term for term in item_terms_ if term.startswith(DISTRICT_PREFIX))
-            for item_terms_ in terms
-        ],
-        facets=[
-            facet_values(item_terms_, lex) | _actor_facet(entry, lex, settings)
-            for entry, item_terms_ in zip(ordered, terms, strict=True)
-        ],
-        cannot_link=cannot_link,
-    )
-    rows, columns = candidate_pairs(
-        vectors.signature, vectors.term_keys, families, guards.blocks(), settings, progress
-    )
-    allowed = guards.compatible(rows, columns)
-    rows, columns = rows[allowed], columns[allowed]
-    edge_thresholds, average_thresholds = _family_thresholds(ordered, settings)
-    rows, columns, similarities = similar_pairs(vectors, rows, columns, settings, edge_thresholds)
-    groups, links = merge(
-        vectors.matrix, rows, columns, similarities, must_link, guards, settings, average_thresholds
-    )
-    links_of: dict[int, list[ClusterLink]] = {}
-    group_of = {member: number for number, group in enumerate(groups) for member in group}
-    for first, second, similarity, method in links:
-        shared = sorted({readable(term) for term in set(terms[first]) & set(terms[second])})
-        links_of.setdefault(group_of[first], []).append(
-            ClusterLink(ids[first], ids[second], round(similarity, 4), tuple(shared), method)
+    weights = training_weights()
+    features, vectors = compute_features(ordered, terms, lex, weights, settings)
+    rows, columns = candidates(features, vectors, settings)
+    rows, columns, similarities = strong_among(features, vectors, rows, columns, settings)
+    kept = mutual_strongest(rows, columns, similarities, int(settings["max_neighbours"]))
+    edges = (rows[kept], columns[kept], similarities[kept])
+    members = Members(ordered, terms, features, vectors.matrix)
+    clusters = clusters_of(members, edges, overrides, settings)
+    if progress:
+        progress(len(ordered))
+    if store is not None:
+        ids = [item.id for item in ordered]
+        component = _components(ids, edges, overrides)
+        by_component: dict[str, list[Cluster]] = {}
+        for cluster in clusters:
+            name = component[cluster.item_ids[0]]
+            if name is not None:
+                by_component.setdefault(name, []).append(cluster)
+        partners: list[Partners] = [[] for _ in ids]
+        for row, column, similarity in zip(
+            rows.tolist(), columns.tolist(), similarities.tolist(), strict=True
+        ):
+            partners[row].append((ids[column], similarity))
+            partners[column].append((ids[row], similarity))
+        store.replace(
+            version,
+            weights,
+            overrides,
+            (
+                (
+                    item.id,
+                    item_key(item),
+                    component[item.id],
+                    entries_of(item.id, entry),
+                    sorted(partners[index]),
+                    vector_blob(vectors.matrix, index),
+                )
+                for index, (item, entry) in enumerate(zip(ordered, features, strict=True))
+            ),
+            by_component.items(),
         )
-    max_chars = int(settings["canonical_max_chars"])
-    clusters = []
-    for number, group in enumerate(groups):
-        chosen = group[0]
-        if len(group) > 1:
-            members = [ordered[i] for i in group]
-            chosen = group[choose_canonical(members, [terms[i] for i in group], max_chars)]
-        clusters.append(
-            Cluster(
-                id=cluster_id(ids[chosen]),
-                item_ids=tuple(ids[i] for i in group),
-                canonical_item_id=ids[chosen],
-                links=tuple(links_of.get(number, ())),
-            )
-        )
-    return sorted(clusters + alone, key=lambda cluster: cluster.id)
+    return clusters + alone
+
+
+def _components(
+    ids: list[str], edges: tuple[np.ndarray, np.ndarray, np.ndarray], overrides: Overrides
+) -> dict[str, str | None]:
+    """Item id → the smallest id of its connected component of edges and must-links;
+    None for an item with neither."""
+    must_link, _ = override_indices(overrides, ids)
+    rows = np.concatenate([edges[0], np.array([a for a, _ in must_link], dtype=np.int64)])
+    columns = np.concatenate([edges[1], np.array([b for _, b in must_link], dtype=np.int64)])
+    graph = sparse.coo_matrix(
+        (np.ones(rows.size), (rows, columns)), shape=(len(ids), len(ids))
+    ).tocsr()
+    _, labels = connected_components(graph, directed=False)
+    linked = np.zeros(len(ids), dtype=bool)
+    linked[rows] = linked[columns] = True
+    first: dict[int, str] = {}
+    for index, label in enumerate(labels.tolist()):
+        first.setdefault(label, ids[index])  # ids are sorted: the first is the smallest
+    return {
+        item_id: first[label] if linked[index] else None
+        for index, (item_id, label) in enumerate(zip(ids, labels.tolist(), strict=True))
+    }

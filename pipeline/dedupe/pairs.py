@@ -17,7 +17,10 @@ def distinct(values: np.ndarray) -> np.ndarray:
 def row_dots(
     matrix: sparse.csr_matrix, rows: np.ndarray, columns: np.ndarray, batch_size: int
 ) -> np.ndarray:
-    """The dot product of each pair of rows, in batches to bound memory."""
+    """The dot product of each pair of rows, in batches to bound memory.
+
+    Each pair's figure depends on its two rows only, not on the batch it is in.
+    """
     dots = np.empty(rows.size, dtype=np.float64)
     for start in range(0, rows.size, batch_size):
         end = start + batch_size
@@ -27,27 +30,20 @@ def row_dots(
     return dots
 
 
-def strongest_per_item(
-    rows: np.ndarray, columns: np.ndarray, strength: np.ndarray, count: int, mutual: bool = False
+def mutual_strongest(
+    rows: np.ndarray, columns: np.ndarray, strength: np.ndarray, count: int
 ) -> np.ndarray:
-    """Indices of the pairs among the `count` strongest of one of their items (of both
-    when `mutual`).
+    """Indices of the pairs among the `count` strongest of both of their items.
 
-    `strength` is any non-negative score. Equal strengths keep the order of the pairs
-    (sorted by item index), so the choice does not depend on the input order.
+    An item ranks its own pairs by strength, equal strengths by the other item's index,
+    so the choice of an item depends on its own pairs only, never on the input order.
     """
     ends = np.concatenate([rows, columns]).astype(np.int64)
-    # One 64-bit sort key: the item in the high half, the strength relative to the
-    # strongest (descending, in 2^-31 steps) in the low half.
-    relative = strength / max(float(strength.max(initial=0.0)), 1e-12)
-    weakness = np.round((1.0 - relative) * (2**31 - 1)).astype(np.int64)
-    keys = (ends << 32) | np.concatenate([weakness, weakness])
-    order = np.argsort(keys, kind="stable")
+    partners = np.concatenate([columns, rows]).astype(np.int64)
+    strengths = np.concatenate([strength, strength])
+    order = np.lexsort((partners, -strengths, ends))
     sorted_ends = ends[order]
     rank = np.arange(order.size) - np.searchsorted(sorted_ends, sorted_ends, side="left")
-    pairs = order % rows.size
-    chosen = np.sort(pairs[rank < count])
-    if not mutual:
-        return distinct(chosen)
+    chosen = np.sort(order[rank < count] % max(rows.size, 1))
     # A pair chosen by both of its items appears twice.
     return chosen[1:][chosen[1:] == chosen[:-1]]
