@@ -8,19 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.annotate import Annotator
-from pipeline.cache import (
-    BuildCache,
-    annotate_items,
-    default_cache_path,
-    model_version,
-    open_cache,
-    segment_documents,
-)
+from pipeline.cache import BuildCache, default_cache_path, model_version, open_cache
+from pipeline.cached_stages import annotate_items, segment_notes
 from pipeline.corrections import apply_corrections, load_corrections, training_examples, unmatched
-from pipeline.dedupe import cluster_items, load_overrides
+from pipeline.dedupe import DedupeStore, cluster_items, load_overrides
 from pipeline.errors import RekomendacjeError
 from pipeline.ingest import read_notes
 from pipeline.lock import build_lock
+from pipeline.memory import collector_frozen, collector_paused
 from pipeline.organizations import apply_aliases, build_registry, with_registered
 from pipeline.partnerships import find_partnerships
 from pipeline.progress import Progress, Silent
@@ -70,65 +65,77 @@ def assemble(
     notes_dir = Path(notes_dir)
     warnings: list[str] = []
 
-    advance = progress.stage("wczytywanie notatek / reading notes", None)
-    ingested = read_notes(notes_dir, progress=lambda path: advance(1))
+    # Reading and annotating make (or unpickle) a million objects with no reference cycles
+    # that live to the end of the build: made with the collector paused, then frozen so
+    # that later collections do not walk them (see pipeline/memory.py).
+    with collector_frozen():
+        with collector_paused(freeze=True):
+            advance = progress.stage("wczytywanie notatek / reading notes", None)
+            ingested = read_notes(notes_dir, progress=lambda path: advance(1), known=cache)
+            items, skipped = segment_notes(ingested, cache)
 
-    items, skipped = segment_documents(ingested.documents, cache)
+            corrections = load_corrections(notes_dir / CORRECTIONS_FILE)
+            warnings += [
+                f"{notes_dir / CORRECTIONS_FILE}:{c.line}: no item {c.item_id} in the notes; "
+                "correction not applied"
+                for c in unmatched(corrections, items)
+            ]
+            extra_training = training_examples(corrections, items)
+            advance = progress.stage("anotacja / annotating", len(items))
+            predicted = annotate_items(
+                items,
+                lambda: Annotator(extra_training=extra_training),
+                cache,
+                model_version(cache.code, notes_dir / CORRECTIONS_FILE, extra_training)
+                if cache
+                else "",
+                progress=advance,
+            )
 
-    corrections = load_corrections(notes_dir / CORRECTIONS_FILE)
-    warnings += [
-        f"{notes_dir / CORRECTIONS_FILE}:{c.line}: no item {c.item_id} in the notes; "
-        "correction not applied"
-        for c in unmatched(corrections, items)
-    ]
-    extra_training = training_examples(corrections, items)
-    advance = progress.stage("anotacja / annotating", len(items))
-    predicted = annotate_items(
-        items,
-        lambda: Annotator(extra_training=extra_training),
-        cache,
-        model_version(cache.code, notes_dir / CORRECTIONS_FILE, extra_training) if cache else "",
-        progress=advance,
-    )
-    # The analyst's aliases resolve names after annotation, so cached items see new ones.
-    annotations = apply_corrections(
-        apply_aliases(
-            items,
-            {item.id: annotation for item, annotation in zip(items, predicted, strict=True)},
-            notes_dir / ALIASES_FILE,
-        ),
-        corrections,
-    )
+        # The analyst's aliases resolve names after annotation, so cached items see new ones.
+        annotations = apply_corrections(
+            apply_aliases(
+                items,
+                {item.id: annotation for item, annotation in zip(items, predicted, strict=True)},
+                notes_dir / ALIASES_FILE,
+            ),
+            corrections,
+        )
 
-    groups = {doc.note.id: doc.note.group_name or doc.note.id for doc in ingested.documents}
-    annotated = [
-        AnnotatedItem(item.id, item.text, annotations[item.id], groups[item.note_id])
-        for item in items
-    ]
-    advance = progress.stage("deduplikacja / deduplicating", len(items))
-    clusters = cluster_items(
-        annotated, load_overrides(notes_dir / OVERRIDES_FILE), progress=advance
-    )
+        groups = {note.id: note.group_name or note.id for note in ingested.notes}
+        annotated = [
+            AnnotatedItem(item.id, item.text, annotations[item.id], groups[item.note_id])
+            for item in items
+        ]
+        advance = progress.stage("deduplikacja / deduplicating", len(items))
+        clusters = cluster_items(
+            annotated,
+            load_overrides(notes_dir / OVERRIDES_FILE),
+            progress=advance,
+            store=DedupeStore(cache.connection, cache.code) if cache else None,
+        )
 
-    registrations, registration_errors, registration_warnings = read_registration_exports(
-        notes_dir / REGISTRATIONS_FOLDER
-    )
-    warnings += registration_warnings
-    organizations = with_registered(
-        build_registry(annotations.values(), notes_dir / ALIASES_FILE),
-        registration_organizations(registrations),
-    )
-    knowledge_base = KnowledgeBase(
-        notes=[doc.note for doc in ingested.documents],
-        items=items,
-        annotations=annotations,
-        clusters=clusters,
-        organizations=organizations,
-        partnerships=find_partnerships(items, annotations),
-        ingest_errors=ingested.errors + registration_errors,
-        skipped_lines=skipped,
-        registrations=registrations,
-    )
+        registrations, registration_errors, registration_warnings = read_registration_exports(
+            notes_dir / REGISTRATIONS_FOLDER
+        )
+        warnings += registration_warnings
+        organizations = with_registered(
+            build_registry(annotations.values(), notes_dir / ALIASES_FILE),
+            registration_organizations(registrations),
+        )
+        knowledge_base = KnowledgeBase(
+            notes=ingested.notes,
+            items=items,
+            annotations=annotations,
+            clusters=clusters,
+            organizations=organizations,
+            partnerships=find_partnerships(
+                items, annotations, cache.known_items if cache else None
+            ),
+            ingest_errors=ingested.errors + registration_errors,
+            skipped_lines=skipped,
+            registrations=registrations,
+        )
     return knowledge_base, warnings
 
 

@@ -9,7 +9,14 @@ from functools import cache
 import yaml
 
 from pipeline.nlp.text import fold
-from pipeline.records import Actor, Annotation, Item, Partnership, PartnershipMember
+from pipeline.records import (
+    Actor,
+    Annotation,
+    Item,
+    KnownItem,
+    Partnership,
+    PartnershipMember,
+)
 from pipeline.vocabulary import data_path
 
 ROLE_WINDOW = 40  # characters after an actor's name in which a role cue counts for it
@@ -23,9 +30,18 @@ def cues() -> dict:
     return yaml.safe_load(data_path("partnerships.yaml").read_text(encoding="utf-8"))
 
 
+@cache
+def _cue_pattern(words: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern for a list of cues, each at the start of a word (None for no cues)."""
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + ")")
+
+
 def _has_any(text: str, words: Sequence[str]) -> bool:
     """True when any cue starts a word of the text (cues are word beginnings)."""
-    return any(re.search(r"(?<!\w)" + re.escape(word), text) for word in words)
+    pattern = _cue_pattern(tuple(words))
+    return pattern is not None and pattern.search(text) is not None
 
 
 def partnership_type(actors: Sequence[Actor]) -> str | None:
@@ -37,7 +53,10 @@ def partnership_type(actors: Sequence[Actor]) -> str | None:
 
 def detect_status(text: str, kind: str) -> str:
     """proposed, agreed or running: a good practice is running; otherwise the strongest cue wins."""
-    folded = fold(text)
+    return _status(fold(text), kind)
+
+
+def _status(folded: str, kind: str) -> str:
     status_cues = cues()["status"]
     if kind == "good_practice" or _has_any(folded, status_cues["running"]):
         return "running"
@@ -48,7 +67,10 @@ def detect_status(text: str, kind: str) -> str:
 
 def detect_role(text: str, actor: Actor) -> str | None:
     """lead or funder when a cue follows the actor's name closely; partner otherwise."""
-    folded = fold(text)
+    return _role(fold(text), actor)
+
+
+def _role(folded: str, actor: Actor) -> str:
     start = folded.find(fold(actor.name))
     if start < 0:
         return "partner"
@@ -70,7 +92,11 @@ def detect_scope(annotation: Annotation) -> str:
 
 def with_refugees(text: str, annotation: Annotation) -> bool:
     """Refugees take part as co-creators: a refugee-led member or wording saying so."""
-    return "refugee_led" in annotation.sectors or _has_any(fold(text), cues()["co_creation"])
+    return _with_refugees(fold(text), annotation)
+
+
+def _with_refugees(folded: str, annotation: Annotation) -> bool:
+    return "refugee_led" in annotation.sectors or _has_any(folded, cues()["co_creation"])
 
 
 def is_partnership(annotation: Annotation) -> bool:
@@ -84,35 +110,51 @@ def is_partnership(annotation: Annotation) -> bool:
     )
 
 
+def partnership_of(item: Item, annotation: Annotation) -> Partnership | None:
+    """The Partnership an item records, if it records an agreed, proposed or running one."""
+    if not is_partnership(annotation):
+        return None
+    folded = fold(item.text)  # once per item: the cues are searched in folded text
+    members = tuple(
+        PartnershipMember(
+            name=actor.name,
+            sector=actor.sector,
+            organization_id=actor.organization_id,
+            generic=actor.generic,
+            role=_role(folded, actor),
+        )
+        for actor in annotation.actors
+    )
+    return Partnership(
+        id=f"p-{item.id}",
+        item_id=item.id,
+        partnership_type=annotation.partnership_type or partnership_type(annotation.actors),
+        members=members,
+        status=_status(folded, annotation.kind),
+        scope=detect_scope(annotation),
+        districts=tuple(annotation.districts),
+        with_refugees=_with_refugees(folded, annotation),
+    )
+
+
 def find_partnerships(
-    items: Sequence[Item], annotations: Mapping[str, Annotation]
+    items: Sequence[Item],
+    annotations: Mapping[str, Annotation],
+    known: Mapping[str, KnownItem] | None = None,
 ) -> list[Partnership]:
-    """One Partnership per item that records an agreed, proposed or running cooperation."""
+    """One Partnership per item that records an agreed, proposed or running cooperation.
+
+    `known` (the build cache's) gives those of items and annotations seen before.
+    """
+    known = known or {}
     partnerships = []
     for item in items:
         annotation = annotations[item.id]
-        if not is_partnership(annotation):
-            continue
-        members = tuple(
-            PartnershipMember(
-                name=actor.name,
-                sector=actor.sector,
-                organization_id=actor.organization_id,
-                generic=actor.generic,
-                role=detect_role(item.text, actor),
-            )
-            for actor in annotation.actors
-        )
-        partnerships.append(
-            Partnership(
-                id=f"p-{item.id}",
-                item_id=item.id,
-                partnership_type=annotation.partnership_type or partnership_type(annotation.actors),
-                members=members,
-                status=detect_status(item.text, annotation.kind),
-                scope=detect_scope(annotation),
-                districts=tuple(annotation.districts),
-                with_refugees=with_refugees(item.text, annotation),
-            )
-        )
+        entry = known.get(item.id)
+        if entry is not None and entry.item is item and entry.annotation is annotation:
+            partnership = entry.partnership
+        else:
+            partnership = partnership_of(item, annotation)
+        if partnership is not None:
+            partnerships.append(partnership)
     return partnerships

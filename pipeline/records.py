@@ -6,6 +6,7 @@ Defined once here and imported everywhere; stages never pass dicts of dicts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -202,3 +203,14 @@ class Registration:
     other_request: str | None  # the subject written beside an "inne" choice
     needs: str
     line: int  # 1-based line of the row in the CSV file
+
+
+class KnownItem(NamedTuple):
+    """An item and its predicted annotation as an earlier build left them (the build cache),
+    with what was derived from the two: valid for a knowledge base whose item and
+    annotation are these very objects (a corrected annotation is another object)."""
+
+    item: Item
+    annotation: Annotation
+    fingerprint: str  # pipeline.publish.fingerprints.Hasher.item
+    partnership: Partnership | None  # pipeline.partnerships.partnership_of

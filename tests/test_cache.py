@@ -12,16 +12,14 @@ from test_incremental import assert_same_databases
 import pipeline.annotate
 from pipeline.build import build
 from pipeline.cache import (
-    annotate_items,
-    annotation_key,
     code_version,
     default_cache_path,
     model_version,
     open_cache,
-    segment_documents,
 )
+from pipeline.cached_stages import annotate_items, segment_notes
 from pipeline.ingest import read_notes
-from pipeline.records import Annotation, Item
+from pipeline.records import Annotation, Item, KnownItem
 
 SAMPLE_NOTES = Path(__file__).resolve().parent.parent / "notes"
 # A few sample notes of different formats keep the three builds below quick.
@@ -103,37 +101,37 @@ def test_annotator_is_built_only_for_missing_items(tmp_path):
 
 def test_unchanged_notes_are_not_segmented_again(tmp_path, monkeypatch):
     notes = copy_sample(tmp_path / "notes")
-    documents = read_notes(notes).documents
+    ingested = read_notes(notes)
     with open_cache(tmp_path / "cache.sqlite") as cache:
-        items, skipped = segment_documents(documents, cache)
-    assert cache.misses["segments"] == len(documents)
+        items, skipped = segment_notes(ingested, cache)
+    assert cache.misses["segments"] == len(ingested.documents)
 
     calls: list[str] = []
     monkeypatch.setattr(
-        "pipeline.cache.segment_document",
+        "pipeline.cached_stages.segment_document",
         lambda document: calls.append(document.note.id) or ([], []),
     )
     with open_cache(tmp_path / "cache.sqlite") as cache:
-        assert segment_documents(documents, cache) == (items, skipped)
+        assert segment_notes(ingested, cache) == (items, skipped)
     assert calls == []
 
     changed = notes / SAMPLE_FILES[0]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n- Nowy punkt.\n", encoding="utf-8")
     with open_cache(tmp_path / "cache.sqlite") as cache:
-        segment_documents(read_notes(notes).documents, cache)
-    assert calls == [documents[0].note.id]
+        segment_notes(read_notes(notes), cache)
+    assert calls == [ingested.documents[0].note.id]
 
 
 def test_deleted_notes_are_pruned(tmp_path):
     notes = copy_sample(tmp_path / "notes")
     path = tmp_path / "cache.sqlite"
     with open_cache(path) as cache:
-        segment_documents(read_notes(notes).documents, cache)
+        segment_notes(read_notes(notes), cache)
     (notes / SAMPLE_FILES[1]).unlink()
     with open_cache(path) as cache:
-        segment_documents(read_notes(notes).documents, cache)
+        segment_notes(read_notes(notes), cache)
     with sqlite3.connect(path) as connection:
-        kept = {row[0] for row in connection.execute("SELECT note_id FROM segments")}
+        kept = {row[0] for row in connection.execute("SELECT note_id FROM notes")}
     assert kept == {document.note.id for document in read_notes(notes).documents}
     assert len(kept) == len(SAMPLE_FILES) - 1
 
@@ -142,16 +140,19 @@ def test_a_damaged_cache_file_is_replaced(tmp_path):
     path = tmp_path / "cache.sqlite"
     path.write_bytes(b"not a database at all" * 100)
     with open_cache(path) as cache:
-        assert cache.annotations([annotation_key("m", "tekst", None)]) == {}
+        assert cache.note_annotations("n", [item(0, "Tekst.")], "key") is None
 
 
 def test_a_failed_build_commits_nothing(tmp_path):
     path = tmp_path / "cache.sqlite"
+    first = item(0, "Tekst.")
+    known = KnownItem(first, Annotation("pl", "problem", ["other"]), "fingerprint", None)
     with pytest.raises(RuntimeError), open_cache(path) as cache:
-        cache.store_annotations([("key", Annotation("pl", "problem", ["other"]))])
+        cache.store_note_annotations("n", "m", "key", ["item key"], [known])
+        assert cache.note_annotations("n", [first], "key") is not None
         raise RuntimeError("killed")
     with open_cache(path) as cache:
-        assert cache.annotations(["key"]) == {}
+        assert cache.note_annotations("n", [first], "key") is None
 
 
 def test_incremental_build_equals_a_full_build(tmp_path, monkeypatch):

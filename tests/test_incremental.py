@@ -8,6 +8,7 @@ and lemmas, so dedupe, partnerships and the organisation registry have work to d
 from __future__ import annotations
 
 import copy
+import os
 import pickle
 import shutil
 import sqlite3
@@ -21,8 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_datasette import get, site
 
+import pipeline.ingest
+import pipeline.publish.update
 import pipeline.publish.write
 from pipeline.build import build, internal_path_for
+from pipeline.ingest.files import RECENT_NS, stable_stat
 from pipeline.publish.audience import PUBLIC
 from pipeline.publish.fingerprints import Written, fingerprints
 from pipeline.publish.update import file_stat, plan_update
@@ -204,6 +208,109 @@ def test_a_database_replaced_or_removed_since_is_written_whole(tmp_path, stand_i
     assert_same_databases(db_path, full_path)
 
 
+@pytest.fixture
+def settled(monkeypatch):
+    """Files the test wrote a moment ago count as settled (`stable_stat` trusts them)."""
+    monkeypatch.setattr("pipeline.ingest.files.RECENT_NS", 0)
+
+
+@pytest.fixture
+def loaded(monkeypatch) -> list[str]:
+    """The note files read (not known unchanged from the cache), by relative path."""
+    paths: list[str] = []
+    original = pipeline.ingest.load_note
+
+    def recording(note_file):
+        paths.append(note_file.relative)
+        return original(note_file)
+
+    monkeypatch.setattr("pipeline.ingest.load_note", recording)
+    return paths
+
+
+@pytest.fixture
+def annotated(monkeypatch) -> list[str]:
+    """The texts the stand-in annotator was asked to annotate."""
+    texts: list[str] = []
+    original = StandInAnnotator.annotate
+
+    def recording(self, batch, kind_hints=None, progress=None):
+        texts.extend(batch)
+        return original(self, batch, kind_hints, progress)
+
+    monkeypatch.setattr(StandInAnnotator, "annotate", recording)
+    return texts
+
+
+def test_files_unchanged_since_the_last_build_are_not_read_again(
+    tmp_path, stand_in, settled, loaded, annotated
+):
+    notes = copy_notes(tmp_path / "notes")
+    db_path = tmp_path / "incremental" / "rekomendacje.db"
+    build(notes, db_path)
+    loaded.clear()
+    annotated.clear()
+    build(notes, db_path)
+    assert loaded == [] and annotated == []
+
+    # One letter of an item changed: the same size, and the modification time put back
+    # (as `cp -p` or `rsync -t` would); the change time still tells.
+    edited = notes / "2022-05-27" / "grupa-1-potrzeby-podstawowe-I.md"
+    before = edited.stat()
+    text = edited.read_text(encoding="utf-8")
+    at = text.index("\n- ") + 3
+    edited.write_text(text[:at] + ("X" if text[at] != "X" else "Y") + text[at + 1 :], "utf-8")
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (edited.stat().st_size, edited.stat().st_mtime_ns) == (
+        before.st_size,
+        before.st_mtime_ns,
+    )
+    moved = notes / "2022-05-27" / "grupa-4-rynek-pracy-przeniesiona.txt"
+    (notes / "2022-05-27" / "grupa-4-rynek-pracy-flipchart.txt").rename(moved)
+    (notes / "2022-06-14-bielany" / "spotkanie-robocze.md").unlink()
+    build(notes, db_path)
+    assert sorted(loaded) == [
+        "2022-05-27/grupa-1-potrzeby-podstawowe-I.md",
+        "2022-05-27/grupa-4-rynek-pracy-przeniesiona.txt",
+    ]
+    # The renamed note's items keep their annotations; only the edited item is new.
+    assert len(annotated) == 1 and annotated[0].startswith(("X", "Y"))
+
+    full_path = tmp_path / "full" / "rekomendacje.db"
+    build(notes, full_path, use_cache=False)
+    assert_same_databases(db_path, full_path)
+
+
+def test_another_code_version_reads_every_file_again(
+    tmp_path, stand_in, settled, loaded, monkeypatch
+):
+    notes = copy_notes(tmp_path / "notes")
+    db_path = tmp_path / "db" / "rekomendacje.db"
+    build(notes, db_path)
+    read_first = sorted(loaded)
+    loaded.clear()
+    monkeypatch.setattr("pipeline.cache.code_version", lambda: "another")
+    build(notes, db_path)
+    assert sorted(loaded) == read_first and read_first
+
+
+def test_a_file_stat_is_trusted_only_once_the_file_has_settled(tmp_path):
+    path = tmp_path / "note.md"
+    path.write_text("- punkt\n", encoding="utf-8")
+    status = path.stat()
+    written = max(status.st_mtime_ns, status.st_ctime_ns)
+    assert stable_stat(status, now_ns=written + 1) is None
+    assert stable_stat(status, now_ns=written + RECENT_NS - 1) is None
+    settled = stable_stat(status, now_ns=written + RECENT_NS + 1)
+    assert settled == (
+        status.st_size,
+        status.st_mtime_ns,
+        status.st_ctime_ns,
+        status.st_ino,
+        status.st_dev,
+    )
+
+
 # A small knowledge base, built from a few numbers, for the property below.
 
 
@@ -240,9 +347,12 @@ def knowledge_base(notes: dict[str, list[str]], grouping: int) -> KnowledgeBase:
             for item in items
             if item.position % 3 == 0
         ],
+        # one or two skipped lines, which name the note's first item: a changed note keeps
+        # its number of skipped lines or not
         skipped_lines=[
-            SkippedLine(note_id, 1, f"Lista obecności {note_id}", "not an item")
-            for note_id in notes
+            SkippedLine(note_id, line, f"Lista obecności {note_id}: {texts[0]}", "not an item")
+            for note_id, texts in notes.items()
+            for line in range(1, 2 + len(texts) % 2)
         ],
     )
 
@@ -328,3 +438,31 @@ def test_fingerprints_depend_on_values_not_on_shared_objects():
     other = knowledge_base({"a": ["Punkt informacyjny na Woli.", "Kursy."], "b": ["Inne."]}, 2)
     assert fingerprints(other, "v").notes["a"] == fingerprints(kb, "v").notes["a"]
     assert fingerprints(other, "v").notes["b"] != fingerprints(kb, "v").notes["b"]
+
+
+@pytest.mark.parametrize(
+    ("texts", "rewritten"),
+    [
+        (["Anna Kowalska prowadzi dyżury, tel. 601 234 567."], []),  # as many skipped lines
+        (["Kursy polskiego.", "Inne."], ["skipped_lines"]),  # one more skipped line
+    ],
+)
+def test_skipped_lines_are_updated_in_place_while_their_number_is_kept(
+    tmp_path, monkeypatch, texts, rewritten
+):
+    path, whole = tmp_path / "rekomendacje.db", tmp_path / "whole.db"
+    notes = {"a": ["Punkt informacyjny na Woli."], "b": ["Kursy polskiego."], "c": ["Kursy."]}
+    before = knowledge_base(notes, 2)
+    written = write_database(before, path, PUBLIC, None, fingerprints(before, "v"))
+    after = knowledge_base({**notes, "b": texts}, 2)
+    rewrites: list[str] = []
+    rewrite = pipeline.publish.update._rewrite_in_order
+    monkeypatch.setattr(
+        "pipeline.publish.update._rewrite_in_order",
+        lambda db, table, order: (rewrites.append(table), rewrite(db, table, order)),
+    )
+    with patch("pipeline.publish.update.MAX_CHANGED_SHARE", float("inf")):
+        write_database(after, path, PUBLIC, written, fingerprints(after, "v"))
+    write_database(after, whole, PUBLIC)
+    assert rewrites == rewritten
+    assert database_rows(path) == database_rows(whole)

@@ -15,53 +15,91 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from pipeline.errors import RekomendacjeError
 from pipeline.ids import note_id
-from pipeline.ingest.files import NoteFile, discover_notes, note_format, os_error_reason
+from pipeline.ingest.files import FileStat, NoteFile, discover_notes, note_format, os_error_reason
 from pipeline.ingest.frontmatter import date_from_path, parse_front_matter
 from pipeline.ingest.office import read_office_lines
 from pipeline.ingest.text import decode_note, read_limited, split_lines
 from pipeline.records import IngestError, Note, NoteDocument
 
-__all__ = ["IngestResult", "read_note", "read_notes"]
+__all__ = ["IngestResult", "KnownNotes", "read_note", "read_notes"]
 
 _TEXT_FORMATS = ("md", "txt")
 
 
 @dataclass
 class IngestResult:
-    """The notes that were read, and a row for every file or part of one that was not."""
+    """The notes that were read, and a row for every file or part of one that was not.
+
+    `notes` holds every note in path order; `documents` those read from their files this
+    time (every one, unless a cache knew some files unchanged: their segments are cached).
+    """
 
     documents: list[NoteDocument]
     errors: list[IngestError]
+    notes: list[Note] = dataclasses.field(default_factory=list)
+    # note id -> its file's `stable_stat` before it was read, for the cache
+    stats: dict[str, FileStat | None] = dataclasses.field(default_factory=dict)
 
 
-def read_notes(notes_dir: Path, progress: Callable[[str], None] | None = None) -> IngestResult:
+class KnownNotes(Protocol):
+    """Notes an earlier build read (the build cache, pipeline/cache.py)."""
+
+    def known_note(
+        self, note_file: NoteFile, note_id: str
+    ) -> tuple[Note, list[IngestError]] | None:
+        """The note of a file unchanged since then (by `note_file.stat`), with its ingest
+        errors; None when the file is new or may have changed."""
+        ...
+
+
+def read_notes(
+    notes_dir: Path,
+    progress: Callable[[str], None] | None = None,
+    known: KnownNotes | None = None,
+) -> IngestResult:
     """Read every note under notes_dir (recursively, sorted by path).
 
     `progress` is called once per note file with its relative path. Two files whose ids
     would collide ("a.md", "a.txt") keep both: the later one gets the suffix as well.
+    Files that `known` holds unchanged are not read again.
     """
     if not notes_dir.is_dir():
         raise RekomendacjeError(
             "notes folder not found; give the folder that holds the notes", str(notes_dir)
         )
     files, errors = discover_notes(notes_dir)
-    documents: list[NoteDocument] = []
+    result = IngestResult([], errors)
     used_ids: set[str] = set()
     for note_file in files:
         if progress is not None:
             progress(note_file.relative)
-        try:
-            document, problems = load_note(note_file)
-        except RekomendacjeError as error:
-            errors.append(IngestError(note_file.relative, error.message, error.line))
-            continue
-        errors.extend(IngestError(note_file.relative, p.message, p.line) for p in problems)
-        documents.append(_with_unique_id(document, used_ids))
+        unique_id = _unique_id(note_id(note_file.relative), note_file.relative, used_ids)
+        reused = known.known_note(note_file, unique_id) if known is not None else None
+        if reused is not None:
+            note, note_errors = reused
+            errors.extend(note_errors)
+        else:
+            try:
+                document, problems = load_note(note_file)
+            except RekomendacjeError as error:
+                errors.append(IngestError(note_file.relative, error.message, error.line))
+                continue
+            errors.extend(IngestError(note_file.relative, p.message, p.line) for p in problems)
+            if document.note.id != unique_id:
+                document = dataclasses.replace(
+                    document, note=dataclasses.replace(document.note, id=unique_id)
+                )
+            result.documents.append(document)
+            result.stats[unique_id] = note_file.stat
+            note = document.note
+        used_ids.add(unique_id)
+        result.notes.append(note)
     errors.sort(key=lambda error: (error.path, error.line or 0))
-    return IngestResult(documents, errors)
+    return result
 
 
 def read_note(path: Path, notes_dir: Path) -> NoteDocument:
@@ -116,17 +154,14 @@ def load_note(note_file: NoteFile) -> tuple[NoteDocument, list[RekomendacjeError
     return document, problems
 
 
-def _with_unique_id(document: NoteDocument, used_ids: set[str]) -> NoteDocument:
-    """The document, its note id made unique among those already used (deterministic)."""
-    base = document.note.id
+def _unique_id(base: str, path: str, used_ids: set[str]) -> str:
+    """A note id not among those already used: base, else with the file's suffix, else
+    numbered (deterministic for files read in path order)."""
     candidate = base
     if candidate in used_ids:
-        candidate = f"{base}-{PurePosixPath(document.note.path).suffix.lstrip('.').lower()}"
+        candidate = f"{base}-{PurePosixPath(path).suffix.lstrip('.').lower()}"
     counter = 1
     while candidate in used_ids:
         counter += 1
         candidate = f"{base}-{counter}"
-    used_ids.add(candidate)
-    if candidate == base:
-        return document
-    return dataclasses.replace(document, note=dataclasses.replace(document.note, id=candidate))
+    return candidate

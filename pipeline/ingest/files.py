@@ -6,12 +6,19 @@ import errno
 import fnmatch
 import os
 import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pipeline.config import section
 from pipeline.errors import RekomendacjeError
 from pipeline.records import IngestError
+
+# A file changed this recently may change again within the same timestamp tick (coarse
+# clocks, FAT's 2 s, network file systems) and keep its size: its stat is not trusted.
+RECENT_NS = 2_000_000_000
+
+FileStat = tuple[int, int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -21,6 +28,29 @@ class NoteFile:
     path: Path  # as found, through any symbolic links
     relative: str  # POSIX path relative to the notes folder
     format: str  # md, txt, docx, odt
+    stat: FileStat | None = None  # `stable_stat` when it was found, before it was read
+
+
+def stable_stat(status: os.stat_result, now_ns: int | None = None) -> FileStat | None:
+    """Size, modification and change times (ns), inode and device: equal between two builds
+    only if the file was not written in between; None when it was written too recently.
+
+    A write sets the modification and change times to the clock's current tick, so a
+    rewrite with the same size could keep all five values only within the tick of the
+    previous write; a file last written more than `RECENT_NS` before it is looked at
+    cannot be. The change time also moves when a tool puts the modification time back
+    (`touch -d`, `cp -p`, `rsync -t`), and the inode when an editor replaces the file.
+    """
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    if max(status.st_mtime_ns, status.st_ctime_ns) > now_ns - RECENT_NS:
+        return None
+    return (
+        status.st_size,
+        status.st_mtime_ns,
+        status.st_ctime_ns,
+        status.st_ino,
+        status.st_dev,
+    )
 
 
 def is_skipped(name: str) -> bool:
@@ -116,7 +146,9 @@ def _walk(
                 _walk(Path(entry.path), entry_relative, [*ancestors, key], visited, found, errors)
         elif stat.S_ISREG(status.st_mode):
             try:
-                found.append(NoteFile(Path(entry.path), shown, note_format(shown)))
+                found.append(
+                    NoteFile(Path(entry.path), shown, note_format(shown), stable_stat(status))
+                )
             except RekomendacjeError as error:
                 errors.append(IngestError(shown, error.message))
         else:

@@ -29,7 +29,8 @@ def unresolved_names(knowledge_base: KnowledgeBase) -> list[dict]:
     """Named actors that matched no registry row, with how often and where they occur."""
     found: dict[str, dict] = {}
     items: dict[str, set[str]] = defaultdict(set)
-    for item_id, annotation in sorted(knowledge_base.annotations.items()):
+    named = ((i, a) for i, a in knowledge_base.annotations.items() if a.actors)
+    for item_id, annotation in sorted(named, key=lambda pair: pair[0]):
         for actor in annotation.actors:
             if actor.organization_id or actor.generic:
                 continue

@@ -1,6 +1,7 @@
 """The rows a note owns: the note, its items and their links, partnerships, skipped lines.
 
 `note_tables(audience, note_ids)` gives them for some notes (all when `note_ids` is None),
+but for the skipped lines (`skipped_line_rows`, which the writes place themselves),
 each table sorted as a full build writes it (items in the order of their rowids, which
 `pipeline/publish/rowids.py` derives from the note's date and id and the item's
 position, and which both writes set explicitly); `NOTE_DELETES` removes them, for the notes
@@ -30,13 +31,13 @@ NOTE_DELETES = (
     f"DELETE FROM partnership_members WHERE partnership_id IN ({_NOTE_PARTNERSHIPS})",
     f"DELETE FROM partnerships WHERE item_id IN ({_NOTE_ITEMS})",
     "DELETE FROM items WHERE note_id IN (SELECT id FROM changed_notes)",
-    "DELETE FROM skipped_lines WHERE note_id IN (SELECT id FROM changed_notes)",
     "DELETE FROM notes WHERE id IN (SELECT id FROM changed_notes)",
 )
 
 
 def note_tables(audience: Audience, note_ids: Collection[str] | None = None) -> list[TableRows]:
-    """The rows of the notes `note_ids` (every note when None), table by table."""
+    """The rows of the notes `note_ids` (every note when None), table by table, but for
+    their skipped lines."""
     kb = audience.kb
 
     def chosen(note_id: str) -> bool:
@@ -86,7 +87,6 @@ def note_tables(audience: Audience, note_ids: Collection[str] | None = None) -> 
             ),
             ("partnership_id", "position"),
         ),
-        TableRows("skipped_lines", skipped_line_rows(audience, note_ids)),
     ]
 
 

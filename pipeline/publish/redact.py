@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-import morfeusz2
 import pymorphy3
 import yaml
 
+from pipeline.nlp.polish import polish_analyser
 from pipeline.vocabulary import data_path
 
 PERSON = "[osoba]"
@@ -53,11 +53,6 @@ WORD_PATTERN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 @cache
 def _rules() -> dict:
     return yaml.safe_load(data_path("redaction.yaml").read_text(encoding="utf-8"))
-
-
-@cache
-def _morfeusz() -> morfeusz2.Morfeusz:
-    return morfeusz2.Morfeusz()
 
 
 @cache
@@ -104,7 +99,7 @@ def _name_role(word: str) -> str | None:
     qualifiers: set[str] = set()
     known = False
     for part in re.split(r"[-'’]", word):
-        for analysis in _morfeusz().analyse(part):
+        for analysis in polish_analyser().analyse(part):
             tag = analysis[2][2]
             if tag != "ign":
                 known = True

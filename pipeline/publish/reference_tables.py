@@ -1,15 +1,18 @@
 """The rows no single note or cluster owns: vocabulary, organisations, ingest errors.
 
 They are small (tens to a few hundred rows) and some depend on the whole knowledge base
-(an organisation's mentions), so every write, incremental or not, writes them whole.
+(an organisation's mentions), so they are written whole, by an incremental write too
+when what they show changed (`Fingerprints.reference`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from pipeline.publish.audience import Audience
 from pipeline.publish.rows import TableRows, by_id, to_json
+from pipeline.records import Annotation
 from pipeline.vocabulary import districts, taxonomy
 
 VOCABULARIES = ("kinds", "themes", "sectors", "languages")
@@ -58,12 +61,21 @@ def reference_tables(audience: Audience) -> list[TableRows]:
     ]
 
 
+def organization_mentions(annotations: Iterable[Annotation]) -> dict[str, int]:
+    """Organisation id -> how many items mention it."""
+    mentions: dict[str, int] = defaultdict(int)
+    for annotation in annotations:
+        if annotation.actors:  # most items name no one: skip the set
+            for organization_id in {
+                a.organization_id for a in annotation.actors if a.organization_id
+            }:
+                mentions[organization_id] += 1
+    return mentions
+
+
 def organization_rows(audience: Audience) -> list[dict]:
     """The registry, with how many items mention each organisation."""
-    mentions: dict[str, int] = defaultdict(int)
-    for annotation in audience.kb.annotations.values():
-        for organization_id in {a.organization_id for a in annotation.actors if a.organization_id}:
-            mentions[organization_id] += 1
+    mentions = organization_mentions(audience.kb.annotations.values())
     return [
         {
             "id": o.id,
@@ -74,7 +86,7 @@ def organization_rows(audience: Audience) -> list[dict]:
             "districts": to_json(list(o.districts)),
             "source": o.source,
             "generic": o.generic,
-            "mentions": mentions[o.id],
+            "mentions": mentions.get(o.id, 0),
         }
         for o in sorted(audience.kb.organizations, key=by_id)
     ]

@@ -3,18 +3,21 @@
 Rows belong to a note (note_tables.py), to a cluster (recommendation_tables.py) or to
 the reference tables (reference_tables.py). For the notes and clusters whose
 fingerprint changed or that are gone, their rows are deleted and the new ones inserted;
-the reference tables are written whole; `items.recommendation_id` is updated where
-dedupe moved an item of an unchanged note to another cluster. The full-text indexes
-follow through their triggers. The result has the same rows, with the same rowids, as a
-full write: rows with a primary key get rowids derived from their content
-(`pipeline/publish/rowids.py`; the site's searches read items and recommendations in
-rowid order), the tables that only link keys have none (WITHOUT ROWID), and the tables
-without a primary key (skipped lines, the internal registrations) are rewritten in a
-full write's order because Datasette shows them in rowid order.
+the reference tables are written whole when what they show changed;
+`items.recommendation_id` is updated where dedupe moved an item of an unchanged note to
+another cluster. The full-text indexes follow through their triggers. The result has the
+same rows, with the same rowids, as a full write: rows with a primary key get rowids
+derived from their content (`pipeline/publish/rowids.py`; the site's searches read items
+and recommendations in rowid order), the tables that only link keys have none (WITHOUT
+ROWID), and the tables without a primary key (skipped lines, the internal registrations)
+keep a full write's order because Datasette shows them in rowid order: the skipped lines
+of changed notes are updated in place while each note keeps its number of them (the
+common case), and the table is rewritten in order otherwise.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,7 +27,12 @@ import sqlite_utils
 from pipeline.publish.audience import INTERNAL, Audience
 from pipeline.publish.fingerprints import Fingerprints, Written, changed
 from pipeline.publish.internal import INTERNAL_TABLES, write_internal_tables
-from pipeline.publish.note_tables import NOTE_DELETES, SKIPPED_LINES_ORDER, note_tables
+from pipeline.publish.note_tables import (
+    NOTE_DELETES,
+    SKIPPED_LINES_ORDER,
+    note_tables,
+    skipped_line_rows,
+)
 from pipeline.publish.recommendation_tables import (
     CLUSTER_DELETES,
     LINK_DELETES,
@@ -32,17 +40,19 @@ from pipeline.publish.recommendation_tables import (
     recommendation_tables,
 )
 from pipeline.publish.reference_tables import REFERENCE_TABLES, reference_tables
-from pipeline.publish.rows import write_tables
+from pipeline.publish.rows import upsert_rows, write_tables
 from pipeline.publish.schema import SCHEMA_VERSION, ensure_indexes, ensure_schema
 
 
 @dataclass(frozen=True)
 class Changes:
-    """The notes, clusters (recommendations) and clusters' dedupe links to rewrite."""
+    """The notes, clusters (recommendations) and clusters' dedupe links to rewrite, and
+    whether the reference tables changed."""
 
     notes: set[str]
     clusters: set[str]
     links: set[str]
+    reference: bool = True
 
 
 # Past this share of notes or clusters changed, a full write is about as quick.
@@ -71,6 +81,7 @@ def plan_update(previous: Written | None, current: Fingerprints, path: Path) -> 
         changed(before.notes, current.notes),
         changed(before.clusters, current.clusters),
         changed(before.links, current.links),
+        before.reference != current.reference,
     )
     if len(changes.notes) > MAX_CHANGED_SHARE * max(len(current.notes), 1) or len(
         changes.clusters
@@ -115,28 +126,71 @@ def update_database(db: sqlite_utils.Database, audience: Audience, changes: Chan
     with db.conn:
         for sql in (*NOTE_DELETES, *CLUSTER_DELETES, *LINK_DELETES):
             db.execute(sql)
-        for table in REFERENCE_TABLES:
-            db.execute(f"DELETE FROM [{table}]")
-        write_tables(db, reference_tables(audience))
+        if changes.reference:
+            for table in REFERENCE_TABLES:
+                db.execute(f"DELETE FROM [{table}]")
+            write_tables(db, reference_tables(audience))
         write_tables(db, note_tables(audience, changes.notes))
         write_tables(db, recommendation_tables(audience, changes.clusters))
         write_tables(db, dedupe_link_tables(audience, changes.links))
-        _update_recommendation_ids(db, audience)
-        if changes.notes:
-            _rewrite_in_order(db, "skipped_lines", SKIPPED_LINES_ORDER)
+        _update_recommendation_ids(db, audience, changes.clusters)
+        _update_skipped_lines(db, audience, changes.notes)
     if not audience.public:
         write_internal_tables(db, audience.kb)
     ensure_indexes(db)
 
 
-def _update_recommendation_ids(db: sqlite_utils.Database, audience: Audience) -> None:
-    """Set each item's cluster where dedupe changed it (items of unchanged notes)."""
+def _update_recommendation_ids(
+    db: sqlite_utils.Database, audience: Audience, clusters: set[str]
+) -> None:
+    """Set each item's cluster where dedupe changed it (items of unchanged notes).
+
+    An item dedupe moved is now in a changed (or new) cluster, or was in one that changed
+    or is gone: only those items are looked at.
+    """
+    db.execute("CREATE TEMP TABLE moved_items (id TEXT PRIMARY KEY)")
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO temp.moved_items VALUES (?)",
+        ((item_id,) for c in audience.kb.clusters if c.id in clusters for item_id in c.item_ids),
+    )
     updates = [
         (wanted, item_id)
-        for item_id, stored in db.execute("SELECT id, recommendation_id FROM items")
+        for item_id, stored in db.execute(
+            "SELECT id, recommendation_id FROM items WHERE id IN (SELECT id FROM moved_items) "
+            "UNION SELECT id, recommendation_id FROM items "
+            "WHERE recommendation_id IN (SELECT id FROM changed_clusters)"
+        )
         if (wanted := audience.cluster_of.get(item_id)) != stored
     ]
     db.conn.executemany("UPDATE items SET recommendation_id = ? WHERE id = ?", updates)
+
+
+def _update_skipped_lines(db: sqlite_utils.Database, audience: Audience, notes: set[str]) -> None:
+    """Replace the skipped lines of the changed notes, keeping a full write's rowids.
+
+    A full write numbers the rows in `SKIPPED_LINES_ORDER`, which starts with the note:
+    while each changed note keeps its number of rows, every row keeps its rowid, and the
+    changed notes' rows are overwritten in order.
+    """
+    if not notes:
+        return
+    stored = db.execute(
+        "SELECT rowid, note_id FROM skipped_lines "
+        "WHERE note_id IN (SELECT id FROM changed_notes) ORDER BY rowid"
+    ).fetchall()
+    rows = skipped_line_rows(audience, notes)
+    if Counter(note_id for _, note_id in stored) == Counter(row["note_id"] for row in rows):
+        db.conn.executemany(
+            "UPDATE skipped_lines SET note_id = ?, line = ?, text = ?, reason = ? WHERE rowid = ?",
+            (
+                (*(row[column] for column in SKIPPED_LINES_ORDER), rowid)
+                for (rowid, _), row in zip(stored, rows, strict=True)
+            ),
+        )
+        return
+    db.execute("DELETE FROM skipped_lines WHERE note_id IN (SELECT id FROM changed_notes)")
+    upsert_rows(db, "skipped_lines", rows)
+    _rewrite_in_order(db, "skipped_lines", SKIPPED_LINES_ORDER)
 
 
 def _rewrite_in_order(db: sqlite_utils.Database, table: str, order: tuple[str, ...]) -> None:

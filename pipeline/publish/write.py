@@ -17,25 +17,26 @@ clusters are replaced (`pipeline/publish/update.py`); otherwise it is written wh
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
 import sqlite_utils
 
+from pipeline.memory import collector_paused
 from pipeline.publish.audience import INTERNAL, PUBLIC, Audience
 from pipeline.publish.fingerprints import Fingerprints, Written, fingerprints
 from pipeline.publish.internal import write_internal_tables
-from pipeline.publish.note_tables import note_tables
+from pipeline.publish.note_tables import note_tables, skipped_line_rows
 from pipeline.publish.recommendation_tables import dedupe_link_tables, recommendation_tables
 from pipeline.publish.reference_tables import reference_tables
-from pipeline.publish.rows import write_tables
+from pipeline.publish.rows import upsert_rows, write_tables
 from pipeline.publish.schema import ensure_indexes, ensure_tables
 from pipeline.publish.update import file_stat, has_current_schema, plan_update, update_database
-from pipeline.records import KnowledgeBase
+from pipeline.records import KnowledgeBase, KnownItem
 
 __all__ = [
     "INTERNAL",
@@ -53,6 +54,7 @@ class WrittenStore(Protocol):
     """Where a build keeps, per database file, what it was written from (the build cache)."""
 
     code: str  # the code version: rows written by other code are rewritten
+    known_items: Mapping[str, KnownItem]  # items seen by an earlier build, with fingerprints
 
     def written(self, path: Path) -> Written | None: ...
 
@@ -70,14 +72,21 @@ def write_databases(
     With a store, each database is updated from a copy of the previous one when that is
     possible (see the module), and what it was written from is recorded in the store.
     """
-    current = fingerprints(knowledge_base, store.code) if store is not None else None
-    for path, audience in ((public_path, PUBLIC), (internal_path, INTERNAL)):
-        if path is None:
-            continue
-        previous = store.written(Path(path)) if store is not None else None
-        written = write_database(knowledge_base, path, audience, previous, current)
-        if store is not None and written is not None:
-            store.store_written(Path(path), written)
+    # The knowledge base is millions of objects: the collector would scan them again and
+    # again while they are hashed and rows are built, and neither makes reference cycles.
+    with collector_paused():
+        current = (
+            fingerprints(knowledge_base, store.code, store.known_items)
+            if store is not None
+            else None
+        )
+        for path, audience in ((public_path, PUBLIC), (internal_path, INTERNAL)):
+            if path is None:
+                continue
+            previous = store.written(Path(path)) if store is not None else None
+            written = write_database(knowledge_base, path, audience, previous, current)
+            if store is not None and written is not None:
+                store.store_written(Path(path), written)
 
 
 def write_database(
@@ -100,40 +109,34 @@ def write_database(
     )
     os.close(handle)
     plan = plan_update(previous, current, path) if current is not None else None
-    # The knowledge base is millions of objects: the collector would scan them again and
-    # again while rows are built, and writing makes no reference cycles to collect.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        if plan is not None:
-            shutil.copyfile(path, temporary)
-        db = _open_for_writing(temporary)
-        view = Audience(knowledge_base, audience)
-        if plan is not None and has_current_schema(db, audience):
-            update_database(db, view, plan)
-        else:
-            if plan is not None:  # built by another schema: start from an empty file
-                db.close()
-                Path(temporary).write_bytes(b"")
-                db = _open_for_writing(temporary)
-            write_whole(db, view)
-        db.conn.commit()
-        db.close()
-        # Durable before it replaces the previous database.
-        descriptor = os.open(temporary, os.O_RDONLY)
+    with collector_paused():  # see write_databases
         try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        # mkstemp makes the file private; the database is meant to be read by the web server.
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    finally:
-        if collecting:
-            gc.enable()
+            if plan is not None:
+                shutil.copyfile(path, temporary)
+            db = _open_for_writing(temporary)
+            view = Audience(knowledge_base, audience)
+            if plan is not None and has_current_schema(db, audience):
+                update_database(db, view, plan)
+            else:
+                if plan is not None:  # built by another schema: start from an empty file
+                    db.close()
+                    Path(temporary).write_bytes(b"")
+                    db = _open_for_writing(temporary)
+                write_whole(db, view)
+            db.conn.commit()
+            db.close()
+            # Durable before it replaces the previous database.
+            descriptor = os.open(temporary, os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+            # mkstemp makes the file private; the database is meant to be read by the web server.
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
     return Written(current, file_stat(path)) if current is not None else None
 
 
@@ -152,6 +155,7 @@ def write_whole(db: sqlite_utils.Database, audience: Audience) -> None:
     with db.conn:
         write_tables(db, reference_tables(audience))
         write_tables(db, note_tables(audience))
+        upsert_rows(db, "skipped_lines", skipped_line_rows(audience, None))
         write_tables(db, recommendation_tables(audience))
         write_tables(db, dedupe_link_tables(audience))
     ensure_indexes(db)
