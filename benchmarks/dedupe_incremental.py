@@ -116,6 +116,7 @@ def main() -> None:
     full = timed("full run without store (the reference)", cluster_items, changed)
     print(f"same clusters and links as the full run: {incremental == full}")
     print(f"store: {store_path.stat().st_size / 1e6:.0f} MB")
+    print("reproduce: python benchmarks/dedupe_incremental.py " + " ".join(sys.argv[1:]))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from dedupe_phrases import TARGETS
 from scipy import sparse
 
 from pipeline.config import section
@@ -309,16 +310,6 @@ def test_pair_both_linked_and_separated_is_an_error(tmp_path: Path):
         load_overrides(path)
 
 
-TARGETS = [
-    ("punkt mieszkaniowy", "punkt mieszkaniowy"),
-    ("kursy języka polskiego", "kurs język polski"),
-    ("dyżury psychologa", "dyżur psycholog"),
-    ("punkt informacyjny", "punkt informacyjny"),
-    ("targi pracy", "targi praca"),
-    ("porady prawne", "porada prawny"),
-    ("klub rozmów", "klub rozmowa"),
-    ("magazyn darów", "magazyn dar"),
-]
 AUDIENCES = [
     ("dla dorosłych", "dorosły"),
     ("dla dzieci", "dziecko"),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pytest
+from dedupe_phrases import TARGETS
 
 import pipeline.dedupe.deduplicate as deduplicate
 import pipeline.dedupe.incremental as incremental
@@ -19,14 +20,6 @@ from pipeline.dedupe.weights import training_weights
 from pipeline.records import Actor, AnnotatedItem, Annotation
 
 VERBS = [("Należy utworzyć", "utworzyć"), ("Trzeba uruchomić", "uruchomić"), ("Warto", "")]
-TARGETS = [
-    ("punkt mieszkaniowy", "punkt mieszkaniowy"),
-    ("kursy języka polskiego", "kurs język polski"),
-    ("dyżury psychologa", "dyżur psycholog"),
-    ("punkt informacyjny", "punkt informacyjny"),
-    ("targi pracy", "targi praca"),
-    ("porady prawne", "porada prawny"),
-]
 AUDIENCES = [("dla dorosłych", "dorosły"), ("dla dzieci", "dziecko"), ("", "")]
 PLACES = [("", ""), ("na Woli", "Wola"), ("na Bemowie", "Bemowo")]
 EXTRAS = [("", ""), ("od września", "wrzesień"), ("pilnie", "pilnie"), ("w weekendy", "weekend")]
