@@ -19,16 +19,15 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-import morfeusz2
-import pymorphy3
-
 from pipeline.config import section
 from pipeline.errors import RekomendacjeError
 from pipeline.ids import slugify
 from pipeline.nlp.districts import DistrictMention, find_districts
+from pipeline.nlp.lemmas import ukrainian_analyser
 from pipeline.nlp.lexicons import read_yaml
 from pipeline.nlp.model_cache import derived
 from pipeline.nlp.phrases import PhraseIndex
+from pipeline.nlp.polish import polish_analyser, polish_generator
 from pipeline.nlp.text import WORD, fold, is_capitalised, words
 from pipeline.records import Actor, Annotation, Item, Organization
 from pipeline.vocabulary import codes, data_path
@@ -72,9 +71,9 @@ class _Inflector:
     """Every form of a word: Morfeusz for Latin script, pymorphy3 for Cyrillic."""
 
     def __init__(self) -> None:
-        self.analyser = morfeusz2.Morfeusz(generate=False)
-        self.generator = morfeusz2.Morfeusz(analyse=False, generate=True)
-        self.ukrainian = pymorphy3.MorphAnalyzer(lang="uk")
+        self.analyser = polish_analyser()
+        self.generator = polish_generator()
+        self.ukrainian = ukrainian_analyser()
 
     def forms(self, word: str) -> set[str]:
         forms = {fold(word)}

@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from pipeline.nlp.model_cache import derived
 from pipeline.nlp.phrases import PhraseIndex
-from pipeline.nlp.polish import polish_analyser
+from pipeline.nlp.polish import polish_analyser, polish_generator
 from pipeline.nlp.text import (
     WORD,
     BatchComponent,
@@ -87,7 +87,7 @@ def _folded(words: list[str]) -> frozenset[str]:
 def district_lexicon() -> DistrictLexicon:
     """districts-forms.yaml compiled into a phrase index, read once."""
     raw = yaml.safe_load(data_path("districts-forms.yaml").read_text(encoding="utf-8"))
-    generator = morfeusz2.Morfeusz(analyse=False, generate=True)
+    generator = polish_generator()
     street_words = _folded(raw["street_words"])
     title_words = _folded(raw["title_words"])
     endings = [fold(ending) for ending in raw["uk_adjective_endings"]]

@@ -65,12 +65,18 @@ def polish_analyser() -> morfeusz2.Morfeusz:
 
 
 @cache
+def polish_generator() -> morfeusz2.Morfeusz:
+    """The process's one Morfeusz generator (each instance loads the whole dictionary)."""
+    return morfeusz2.Morfeusz(analyse=False, generate=True)
+
+
+@cache
 @derived("polish-restored")
 def restored_forms() -> dict[str, str]:
     """{folded form: the form with its diacritics} of the generated forms of the words
     with Polish letters in the vocabulary files (`restore_from`): once per process,
     from the disk cache while the data is unchanged."""
-    generator = morfeusz2.Morfeusz(analyse=False, generate=True)
+    generator = polish_generator()
     lemmas = {
         interpretation[2][1]
         for word in _seed_words(polish_settings()["restore_from"])

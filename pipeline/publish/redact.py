@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-import pymorphy3
 import yaml
 
+from pipeline.nlp.lemmas import ukrainian_analyser
 from pipeline.nlp.polish import polish_analyser
 from pipeline.vocabulary import data_path
 
@@ -55,11 +55,6 @@ def _rules() -> dict:
     return yaml.safe_load(data_path("redaction.yaml").read_text(encoding="utf-8"))
 
 
-@cache
-def _ukrainian() -> pymorphy3.MorphAnalyzer:
-    return pymorphy3.MorphAnalyzer(lang="uk")
-
-
 def _is_pesel(digits: str) -> bool:
     """True when 11 digits carry a valid PESEL check digit."""
     weights = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
@@ -88,7 +83,7 @@ def _name_role(word: str) -> str | None:
     if not word[:1].isupper() or word.isupper():
         return None
     if any("а" <= char.lower() <= "я" or char.lower() in "іїєґ" for char in word):
-        tags = {str(parse.tag) for parse in _ukrainian().parse(word) if parse.score > 0.0}
+        tags = {str(parse.tag) for parse in ukrainian_analyser().parse(word) if parse.score > 0.0}
         if any("Name" in tag or "Patr" in tag for tag in tags):
             return "first"
         if any("Surn" in tag for tag in tags):
