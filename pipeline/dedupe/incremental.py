@@ -6,10 +6,12 @@ Every step of deduplicate.py is defined on single items or pairs, so a changed i
 - candidate pairs near its entries: in each run, the pairs of its `window` neighbours
   with it, and the pairs of neighbours that its entry now separates or (removed) no
   longer separates; a pair is then strong or not by its two items alone;
-- the edges of the items whose strong pairs changed (each item ranks its own pairs);
-- the connected components of edges and must-links that hold such items, before or
-  after: only those are merged again (the merge of one component never depends on
-  another), and all other clusters are read back from the store.
+- the edges of the items whose strong pairs changed (each item ranks its own pairs): an
+  edge whose two items kept their strong pairs is unchanged;
+- the connected components of edges and must-links that hold an item whose edges
+  changed (or that changed itself), before or after: only those are merged again (the
+  merge of one component depends on its items and edges alone), and all other clusters
+  are read back from the store.
 
 The result is the same as a full run's (tests/test_dedupe_incremental.py checks it).
 """
@@ -66,7 +68,7 @@ def _update(
     state.added = {item_id for item_id in changed if state.terms([item_id])[item_id]}
     # Read before update_pairs deletes the removed items.
     old_components = set(store.components_of(gone).values())
-    touched = state.update_pairs(keys)
+    touched = state.edges_changed(state.update_pairs(keys))
     touched |= {
         item_id
         for item_a, item_b in (overrides.must_link ^ store.overrides().must_link)
@@ -103,6 +105,8 @@ class _State:
     partners: dict[str, Partners] = field(default_factory=dict)
     tops: dict[str, set[str]] = field(default_factory=dict)  # each item's strongest partners
     edges: dict[str, dict[str, float]] = field(default_factory=dict)
+    # the strong pairs before this run of the items whose strong pairs it changed
+    earlier: dict[str, Partners] = field(default_factory=dict)
 
     @property
     def window(self) -> int:
@@ -150,9 +154,8 @@ class _State:
         old_entries = sorted(
             entry for found in self.store.entries(self.removed).values() for entry in found
         )
-        lists = {
-            item_id: dict(found) for item_id, found in self.store.pairs_of(self.removed).items()
-        }
+        self.earlier.update(self.store.pairs_of(self.removed))
+        lists = {item_id: dict(self.earlier[item_id]) for item_id in self.removed}
         self.store.remove_items(self.removed)
         new_features = self.features(sorted(self.added))
         new_entries = sorted(
@@ -166,10 +169,15 @@ class _State:
             for row, (item_id, found) in enumerate(new_features.items())
         )
         status: dict[tuple[str, str], bool] = {}
+        # An item reworded under its id may keep an entry (same run, min-hash and id): it
+        # left no gap in pass 2, nor in pass 1 if its block is the same.
+        back = {entry[:3]: entry[3] for entry in new_entries}
         # Entries that left: their neighbours on either side may now be near enough (the
         # nearest on each side are now 1 apart).
         for entry in old_entries:
             for blocked in (True, False):
+                if entry[:3] in back and (not blocked or back[entry[:3]] == entry[3]):
+                    continue
                 before = self.store.neighbours(entry, blocked, window, before=True)
                 after = self.store.neighbours(entry, blocked, window, before=False)
                 for first, (one, one_block) in enumerate(before, start=1):
@@ -276,6 +284,8 @@ class _State:
                 else:
                     lists[item_id][partner] = similarity
         changed = {item_id: found for item_id, found in lists.items() if found != before[item_id]}
+        for item_id in changed:  # a changed item's earlier pairs are those read before removal
+            self.earlier.setdefault(item_id, list(before[item_id].items()))
         self.store.set_partners(
             {item_id: list(found.items()) for item_id, found in changed.items()}
         )
@@ -305,6 +315,33 @@ class _State:
             )
             self.tops[item_id] = found
         return found
+
+    def edges_changed(self, item_ids: set[str]) -> set[str]:
+        """Those of the given items that were added or removed, or whose edges differ from
+        those their strong pairs made before this run (call after the updates)."""
+        unchanged = item_ids - self.added - self.removed
+        before = {item_id: self._strong_before(item_id) for item_id in unchanged}
+        self.strong_of(sorted({p for found in before.values() for p, _ in found}))  # one batch
+        return {
+            item_id
+            for item_id in item_ids
+            if item_id not in unchanged or self._edges_before(item_id) != self.edges_of(item_id)
+        }
+
+    def _strong_before(self, item_id: str) -> Partners:
+        found = self.earlier.get(item_id)
+        return found if found is not None else self.strong_of([item_id])[item_id]
+
+    def _edges_before(self, item_id: str) -> dict[str, float]:
+        """The item's edges before this run, as edges_of gives them after it."""
+        count = int(self.settings["max_neighbours"])
+        mine = self._strong_before(item_id)
+        chosen = strongest(mine, count)
+        return {
+            partner: similarity
+            for partner, similarity in mine
+            if partner in chosen and item_id in strongest(self._strong_before(partner), count)
+        }
 
     def components(
         self, touched: set[str], old_components: set[str], overrides: Overrides
