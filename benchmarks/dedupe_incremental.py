@@ -5,11 +5,12 @@
     .venv/bin/python benchmarks/dedupe_incremental.py [--work /tmp/dedupe-scale/1000]
 
 The annotated items come from the build cache of that work folder (pipeline.build.assemble
-stopped before dedupe, with the pinned code version, so nothing is annotated again).
-Then, in this process: cluster_items on all items with an empty store (a SQLite file in
-the work folder), the same after one note changed as build_scale.py's edit does (one
-item reworded, so a new id, and one item added), the same again with nothing changed,
-and a full run without store on the changed items, which must give the same clusters.
+stopped before dedupe, with the pinned code version, so nothing is annotated again), with
+the cache's known items, as a build gives them. Then, in this process: cluster_items on
+all items with an empty store (a SQLite file in the work folder), the same after one note
+changed as build_scale.py's edit does (one item reworded, so a new id, and one item
+added), the same again with nothing changed, and a full run without store on the changed
+items, which must give the same clusters.
 Prints the seconds of each (wall and CPU: on a shared machine the CPU time is the steadier
 figure) and the store's size.
 """
@@ -28,20 +29,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pipeline.build as build_module  # noqa: E402
 import pipeline.cache  # noqa: E402
 from pipeline.dedupe import DedupeStore, cluster_items  # noqa: E402
-from pipeline.records import AnnotatedItem  # noqa: E402
+from pipeline.records import AnnotatedItem, KnownItem  # noqa: E402
 
 
 class _Collected(Exception):
     """Raised by the stand-in for cluster_items once it has the items."""
 
 
-def annotated_items(work: Path) -> list[AnnotatedItem]:
-    """The items a build of work/notes would deduplicate, from work/db's build cache."""
+def annotated_items(work: Path) -> tuple[list[AnnotatedItem], dict[str, KnownItem]]:
+    """The items a build of work/notes would deduplicate, from work/db's build cache, and
+    the cache's known items."""
     pipeline.cache.code_version = lambda: "pinned"  # as build_scale.py --pin-code-version
     collected: list[AnnotatedItem] = []
+    known: dict[str, KnownItem] = {}
 
     def collect(items, *arguments, **keywords):
         collected.extend(items)
+        known.update(keywords["known"])
         raise _Collected
 
     build_module.cluster_items = collect
@@ -53,7 +57,7 @@ def annotated_items(work: Path) -> list[AnnotatedItem]:
         pass
     finally:
         build_module.cluster_items = cluster_items
-    return collected
+    return collected, known
 
 
 def one_note_changed(items: list[AnnotatedItem]) -> list[AnnotatedItem]:
@@ -96,7 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, default=Path("/tmp/dedupe-scale/1000"))
     arguments = parser.parse_args()
-    items = annotated_items(arguments.work)
+    items, known = annotated_items(arguments.work)
     changed = one_note_changed(items)
     print(f"{len(items)} items")
     store_path = arguments.work / "dedupe-store.sqlite"
@@ -104,13 +108,15 @@ def main() -> None:
     connection = sqlite3.connect(store_path)
     timed(
         "full run, filling an empty store",
-        lambda: cluster_items(items, store=DedupeStore(connection)),
+        lambda: cluster_items(items, store=DedupeStore(connection), known=known),
     )
     connection.commit()
     connection.close()
     for label in ("after one note changed", "again, nothing changed"):
         connection = sqlite3.connect(store_path)
-        incremental = timed(label, cluster_items, changed, store=DedupeStore(connection))
+        incremental = timed(
+            label, cluster_items, changed, store=DedupeStore(connection), known=known
+        )
         connection.commit()
         connection.close()
     full = timed("full run without store (the reference)", cluster_items, changed)

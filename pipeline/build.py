@@ -113,6 +113,7 @@ def assemble(
             load_overrides(notes_dir / OVERRIDES_FILE),
             progress=advance,
             store=DedupeStore(cache.connection, cache.code) if cache else None,
+            known=cache.known_items if cache else None,
         )
 
         registrations, registration_errors, registration_warnings = read_registration_exports(

@@ -17,7 +17,8 @@ from pipeline.dedupe import DedupeStore, Overrides, cluster_items
 from pipeline.dedupe.concepts import item_terms, lexicon
 from pipeline.dedupe.features import compute_features
 from pipeline.dedupe.weights import training_weights
-from pipeline.records import Actor, AnnotatedItem, Annotation
+from pipeline.publish.fingerprints import Hasher
+from pipeline.records import Actor, AnnotatedItem, Annotation, Item, KnownItem
 
 VERBS = [("Należy utworzyć", "utworzyć"), ("Trzeba uruchomić", "uruchomić"), ("Warto", "")]
 AUDIENCES = [("dla dorosłych", "dorosły"), ("dla dzieci", "dziecko"), ("", "")]
@@ -267,3 +268,49 @@ def test_the_store_holds_the_strong_pairs_of_a_full_run(monkeypatch):
         ids = sorted(item.id for item in items)
         assert store.pairs_of(ids) == full.pairs_of(ids)
         assert store.components_of(ids) == full.components_of(ids)
+
+
+def known_of(items: list[AnnotatedItem]) -> dict[str, KnownItem]:
+    """The build cache's entries of the items: each item, its annotation and fingerprint."""
+    hasher = Hasher()
+    known = {}
+    for item in items:
+        record = Item(item.id, "note", 0, item.text, 1)
+        known[item.id] = KnownItem(
+            record, item.annotation, hasher.item(record, item.annotation), None
+        )
+    return known
+
+
+@pytest.mark.usefixtures("small_windows")
+def test_items_with_the_digest_they_were_stored_with_are_not_hashed(monkeypatch):
+    rng = random.Random(29)
+    items = corpus(120, seed=27)
+    store = new_store()
+    cluster_items(items, store=store)  # stored without digests
+    hashed: list[str] = []
+    item_key = incremental.item_key
+
+    def counted_key(item):
+        hashed.append(item.id)
+        return item_key(item)
+
+    monkeypatch.setattr(incremental, "item_key", counted_key)
+    for round_number in range(4):
+        # A build that stores the digests (hashing the items stored without), then one
+        # where nothing changed: no item is hashed.
+        assert cluster_items(items, store=store, known=known_of(items)) == cluster_items(items)
+        hashed.clear()
+        assert cluster_items(items, store=store, known=known_of(items)) == cluster_items(items)
+        assert hashed == []
+        edited = edit(items, rng, start=3000 + 10 * round_number)
+        known = known_of(edited)
+        # An analyst's correction: another annotation object than the cache's.
+        final = [replace(edited[0], annotation=replace(edited[0].annotation, kind="problem"))]
+        final += edited[1:]
+        assert cluster_items(final, store=store, known=known) == cluster_items(final)
+        before = {item.id: item for item in items}
+        assert set(hashed) == {item.id for item in edited if before.get(item.id) != item} | {
+            edited[0].id
+        }
+        items = edited

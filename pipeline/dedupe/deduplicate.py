@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from operator import attrgetter
 
 import numpy as np
 from scipy import sparse
@@ -25,7 +26,7 @@ from scipy.sparse.csgraph import connected_components
 from pipeline.config import section
 from pipeline.dedupe.concepts import CONCEPTS_FILE, item_terms, lexicon
 from pipeline.dedupe.edges import candidates, strong_among
-from pipeline.dedupe.features import compute_features, item_key
+from pipeline.dedupe.features import compute_features, item_key, known_digest
 from pipeline.dedupe.grouping import Members, cluster_id, clusters_of, override_indices, single
 from pipeline.dedupe.incremental import update
 from pipeline.dedupe.overrides import Overrides
@@ -33,7 +34,7 @@ from pipeline.dedupe.pairs import mutual_strongest
 from pipeline.dedupe.store import DedupeStore, Partners, entries_of, vector_blob
 from pipeline.dedupe.weights import TRAINING_FOLDER, training_weights
 from pipeline.errors import RekomendacjeError
-from pipeline.records import AnnotatedItem, Cluster
+from pipeline.records import AnnotatedItem, Cluster, KnownItem
 from pipeline.vocabulary import data_path
 
 __all__ = ["cluster_id", "cluster_items"]
@@ -58,6 +59,7 @@ def cluster_items(
     overrides: Overrides | None = None,
     progress: Callable[[int], None] | None = None,
     store: DedupeStore | None = None,
+    known: Mapping[str, KnownItem] | None = None,
 ) -> list[Cluster]:
     """Clusters covering every item exactly once, sorted by id.
 
@@ -65,24 +67,27 @@ def cluster_items(
     kinds not listed, such as `other`, are never merged except by a must-link). The
     result does not depend on the order of `items`: they are processed sorted by id.
     With a `store` holding an earlier run, only what the changed items touch is
-    computed again; the result is the same as without. `progress` is called with
-    numbers of items done, adding up to len(items).
+    computed again; the result is the same as without. `known` (the build cache's items)
+    spares the store hashing the items whose annotation is the cached one
+    (features.known_digest). `progress` is called with numbers of items done, adding up
+    to len(items).
     """
     settings = section("dedupe")
-    ordered = sorted(items, key=lambda item: item.id)
+    ordered = sorted(items, key=attrgetter("id"))
     ids = [item.id for item in ordered]
     if len(set(ids)) != len(ids):
         duplicates = sorted(item_id for item_id, count in Counter(ids).items() if count > 1)[:3]
         raise RekomendacjeError(f"item ids must be unique; repeated: {', '.join(duplicates)}")
     overrides = overrides or Overrides()
     version = dedupe_version(settings, store.code) if store is not None else ""
+    known = known or {}
     if store is not None and store.version() == version:
-        clusters = update(store, ordered, overrides, settings)
+        clusters = update(store, ordered, overrides, settings, known)
         if clusters is not None:
             if progress:
                 progress(len(ordered))
             return clusters
-    clusters = _full_run(ordered, overrides, settings, progress, store, version)
+    clusters = _full_run(ordered, overrides, settings, progress, store, version, known)
     return sorted(clusters, key=lambda cluster: cluster.id)
 
 
@@ -93,6 +98,7 @@ def _full_run(
     progress: Callable[[int], None] | None,
     store: DedupeStore | None,
     version: str,
+    known: Mapping[str, KnownItem],
 ) -> list[Cluster]:
     """Every step on every item; the state left in `store` when one is given."""
     lex = lexicon()
@@ -135,6 +141,7 @@ def _full_run(
                 (
                     item.id,
                     item_key(item),
+                    known_digest(item, known),
                     component[item.id],
                     entries_of(item.id, entry),
                     sorted(partners[index]),

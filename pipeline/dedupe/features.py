@@ -3,13 +3,15 @@
 `ItemFeatures` holds an item's kind family, district block, guard values, vector rows
 and candidate-search entries. None of it depends on other items (term weights are fixed,
 columns are hashes), so features computed in one build are valid in the next as long as
-the item's `item_key` and the dedupe version are unchanged.
+the item's `item_key` and the dedupe version are unchanged. An item whose digest from
+the build cache (`known_digest`) is the one it had then has the same key: it is not
+hashed again.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +26,7 @@ from pipeline.dedupe.concepts import (
 )
 from pipeline.dedupe.similarity import ItemVector, Vectors, vectorise
 from pipeline.dedupe.weights import TermWeights
-from pipeline.records import AnnotatedItem
+from pipeline.records import AnnotatedItem, KnownItem
 
 _SEPARATOR = "\x1e"  # between the lists of item_key
 
@@ -56,6 +58,16 @@ def item_key(item: AnnotatedItem) -> bytes:
     for actor in annotation.actors:
         parts += (actor.name, actor.organization_id or "")
     return hashlib.blake2b("\x1d".join(parts).encode("utf-8"), digest_size=16).digest()
+
+
+def known_digest(item: AnnotatedItem, known: Mapping[str, KnownItem]) -> str | None:
+    """The build cache's fingerprint of the item and its annotation when its text and
+    annotation (the very object) are the cached ones, else None. It hashes all that
+    item_key does, and more (so it may change while the key does not)."""
+    entry = known.get(item.id)
+    if entry is None or entry.annotation is not item.annotation or entry.item.text != item.text:
+        return None
+    return entry.fingerprint
 
 
 def actor_facet(item: AnnotatedItem, lex: Lexicon, settings: dict) -> dict[str, frozenset[str]]:

@@ -18,9 +18,10 @@ The result is the same as a full run's (tests/test_dedupe_incremental.py checks 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 
 import numpy as np
 
@@ -31,6 +32,7 @@ from pipeline.dedupe.features import (
     compute_features,
     item_guards,
     item_key,
+    known_digest,
 )
 from pipeline.dedupe.grouping import Members, clusters_of, single
 from pipeline.dedupe.overrides import Overrides, pair
@@ -38,31 +40,55 @@ from pipeline.dedupe.similarity import Vectors
 from pipeline.dedupe.store import DedupeStore, Partners, entries_of, vector_blob
 from pipeline.dedupe.weights import TermWeights, training_weights
 from pipeline.memory import collector_paused
-from pipeline.records import AnnotatedItem, Cluster
+from pipeline.records import AnnotatedItem, Cluster, KnownItem
 
 # Above this share of changed items, a full run is quicker than following the changes.
 MAX_CHANGED_SHARE = 0.2
 
 
 def update(
-    store: DedupeStore, ordered: Sequence[AnnotatedItem], overrides: Overrides, settings: dict
+    store: DedupeStore,
+    ordered: Sequence[AnnotatedItem],
+    overrides: Overrides,
+    settings: dict,
+    known: Mapping[str, KnownItem],
 ) -> list[Cluster] | None:
     """The clusters of `ordered` (sorted by id), the store brought up to date; None when
-    so much changed that a full run is quicker (the store is then left as it was)."""
+    so much changed that a full run is quicker (the store is then left as it was).
+    Items whose digest from `known` (features.known_digest) is the stored one are
+    unchanged; the others are hashed (item_key)."""
     with collector_paused():
-        return _update(store, ordered, overrides, settings)
+        return _update(store, ordered, overrides, settings, known)
 
 
 def _update(
-    store: DedupeStore, ordered: Sequence[AnnotatedItem], overrides: Overrides, settings: dict
+    store: DedupeStore,
+    ordered: Sequence[AnnotatedItem],
+    overrides: Overrides,
+    settings: dict,
+    known: Mapping[str, KnownItem],
 ) -> list[Cluster] | None:
-    stored = store.keys()
-    keys = {item.id: item_key(item) for item in ordered}
-    changed = [item_id for item_id, key in keys.items() if stored.get(item_id) != key]
-    gone = [item_id for item_id, key in stored.items() if keys.get(item_id) != key]
+    by_id = {item.id: item for item in ordered}
+    stored = store.digests()
+    checked = [
+        item
+        for item in ordered
+        if (digest := known_digest(item, known)) is None or stored.get(item.id) != digest
+    ]
+    digests = {item.id: known_digest(item, known) for item in checked}
+    keys = {item.id: item_key(item) for item in checked}
+    earlier = store.keys(keys if len(keys) < len(ordered) // 2 else None)
+    changed = [item_id for item_id, key in keys.items() if earlier.get(item_id) != key]
+    gone = [item_id for item_id in stored if item_id not in by_id]
+    gone += [item_id for item_id, key in keys.items() if earlier.get(item_id, key) != key]
     if len(changed) + len(gone) > MAX_CHANGED_SHARE * max(len(ordered), 1):
         return None
-    state = _State(store, settings, {item.id: item for item in ordered}, set(gone))
+    store.set_digests(
+        (item_id, digests[item_id])
+        for item_id, key in keys.items()
+        if earlier.get(item_id) == key and stored[item_id] != digests[item_id]
+    )
+    state = _State(store, settings, by_id, set(gone), digests)
     # An item with no term has nothing to compare: it stands alone and is not stored.
     alone = [single(item_id) for item_id in changed if not state.terms([item_id])[item_id]]
     state.added = {item_id for item_id in changed if state.terms([item_id])[item_id]}
@@ -74,7 +100,7 @@ def _update(
         for item_a, item_b in (overrides.must_link ^ store.overrides().must_link)
         | (overrides.cannot_link ^ store.overrides().cannot_link)
         for item_id in (item_a, item_b)
-        if item_id in keys
+        if item_id in by_id
     }
     old_components |= set(store.components_of(touched).values())
     groups = state.components(touched, old_components, overrides)
@@ -88,7 +114,7 @@ def _update(
     )
     store.set_overrides(overrides)
     clusters = store.clusters() + [single(item_id) for item_id in store.unlinked()]
-    return sorted(clusters + alone, key=lambda cluster: cluster.id)
+    return sorted(clusters + alone, key=attrgetter("id"))
 
 
 @dataclass
@@ -99,6 +125,7 @@ class _State:
     settings: dict
     by_id: dict[str, AnnotatedItem]
     removed: set[str]  # stored items gone or changed (a changed one is also added)
+    digests: dict[str, str | None]  # of the items hashed (features.known_digest)
     added: set[str] = field(default_factory=set)  # items new or changed, with terms
     computed: dict[str, ItemFeatures] = field(default_factory=dict)
     terms_of: dict[str, list[str]] = field(default_factory=dict)
@@ -165,7 +192,15 @@ class _State:
             [found.vector for found in new_features.values()], float(self.settings["term_weight"])
         ).matrix
         self.store.add_items(
-            (item_id, keys[item_id], None, entries_of(item_id, found), [], vector_blob(added, row))
+            (
+                item_id,
+                keys[item_id],
+                self.digests[item_id],
+                None,
+                entries_of(item_id, found),
+                [],
+                vector_blob(added, row),
+            )
             for row, (item_id, found) in enumerate(new_features.items())
         )
         status: dict[tuple[str, str], bool] = {}

@@ -2,11 +2,14 @@
 
 `DedupeStore` keeps, in tables of a SQLite connection it is given (the build cache),
 
-- `dedupe_items`: per item, its key (features.item_key), its component (the smallest
-  item id of its connected component of edges and must-links; NULL when it has no edge),
-  its candidate-search entries, its strong pairs (other item, similarity) and its
-  combined vector (the row the merge compares: column indices, then values); indexed
-  by component, so that a run reads the members of the components it merges again;
+- `dedupe_items`: per item, its key (features.item_key), the digest of it the caller
+  gave when it was stored or last found unchanged (features.known_digest; NULL when
+  none was given), its component (the smallest item id of its connected component of
+  edges and must-links; NULL when it has no edge), its candidate-search entries, its
+  strong pairs (other item, similarity) and its combined vector (the row the merge
+  compares: column indices, then values); indexed by component, so that a run reads
+  the members of the components it merges again, and by id with the digest, so that it
+  reads every item's digest without reading the rows;
 - `dedupe_entries`: every entry (candidates.py), in the order of its run: a run is a
   kind family and a term (one integer), its entries sorted by min-hash and item id;
 - `dedupe_components`: per component, its clusters;
@@ -28,8 +31,9 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import cache
+from itertools import starmap
 
 import numpy as np
 from scipy import sparse
@@ -44,10 +48,11 @@ from pipeline.records import Cluster, ClusterLink
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS dedupe_meta (name TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS dedupe_items (
-    item_id TEXT PRIMARY KEY, key BLOB NOT NULL, component TEXT, entries BLOB, partners BLOB,
-    vector BLOB
+    item_id TEXT PRIMARY KEY, key BLOB NOT NULL, digest TEXT, component TEXT, entries BLOB,
+    partners BLOB, vector BLOB
 );
 CREATE INDEX IF NOT EXISTS dedupe_items_component ON dedupe_items (component);
+CREATE INDEX IF NOT EXISTS dedupe_items_digest ON dedupe_items (item_id, digest);
 CREATE TABLE IF NOT EXISTS dedupe_entries (
     run INTEGER, hash INTEGER, item_id TEXT, block TEXT, PRIMARY KEY (run, hash, item_id)
 ) WITHOUT ROWID;
@@ -61,8 +66,8 @@ _BATCH = 500  # ids per SELECT … IN (…), well under SQLite's variable limit
 
 Entry = tuple[int, int, str, str]  # run, shifted min-hash, item id, block
 Partners = list[tuple[str, float]]  # an item's strong pairs: other item, similarity
-# id, key, component, entries, strong pairs, combined vector (vector_blob)
-StoredItem = tuple[str, bytes, "str | None", list[Entry], Partners, bytes]
+# id, key, digest, component, entries, strong pairs, combined vector (vector_blob)
+StoredItem = tuple[str, bytes, "str | None", "str | None", list[Entry], Partners, bytes]
 
 
 @cache
@@ -146,9 +151,15 @@ class DedupeStore:
         found = self._meta("overrides")
         return found if isinstance(found, Overrides) else Overrides()
 
-    def keys(self) -> dict[str, bytes]:
-        """Item id → key of every stored item."""
-        return dict(self.connection.execute("SELECT item_id, key FROM dedupe_items"))
+    def digests(self) -> dict[str, str | None]:
+        """Item id → digest of every stored item."""
+        return dict(self.connection.execute("SELECT item_id, digest FROM dedupe_items"))
+
+    def keys(self, item_ids: Collection[str] | None = None) -> dict[str, bytes]:
+        """Item id → key of those of the given items that are stored (of all when None)."""
+        if item_ids is None:
+            return dict(self.connection.execute("SELECT item_id, key FROM dedupe_items"))
+        return self._column("key", item_ids, bytes)  # type: ignore[return-value]
 
     def stored(self, item_ids: Iterable[str]) -> set[str]:
         """Those of the given items that are stored."""
@@ -246,8 +257,8 @@ class DedupeStore:
         items: Iterable[StoredItem],
         components: Iterable[tuple[str, list[Cluster]]],
     ) -> None:
-        """Replace the whole state: (id, key, component, entries, strong pairs, vector) per item,
-        and the clusters of each component."""
+        """Replace the whole state: (id, key, digest, component, entries, strong pairs, vector)
+        per item, and the clusters of each component."""
         for table in _TABLES:
             self.connection.execute(f"DELETE FROM {table}")
         self.add_items(items)
@@ -257,14 +268,16 @@ class DedupeStore:
         self._set_meta("overrides", overrides)
 
     def add_items(self, items: Iterable[StoredItem]) -> None:
-        """Store items (id, key, component, entries, strong pairs, vector) and their entries."""
+        """Store items (id, key, digest, component, entries, strong pairs, vector) and their
+        entries."""
         entries: list[Entry] = []
         rows = []
-        for item_id, key, component, item_entries, partners, vector in items:
+        for item_id, key, digest, component, item_entries, partners, vector in items:
             rows.append(
                 (
                     item_id,
                     key,
+                    digest,
                     component,
                     pickle.dumps(item_entries),
                     pickle.dumps(partners),
@@ -272,7 +285,7 @@ class DedupeStore:
                 )
             )
             entries.extend(item_entries)
-        self.connection.executemany("INSERT INTO dedupe_items VALUES (?, ?, ?, ?, ?, ?)", rows)
+        self.connection.executemany("INSERT INTO dedupe_items VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         entries.sort()  # in key order: SQLite then appends to its B-tree
         self.connection.executemany("INSERT INTO dedupe_entries VALUES (?, ?, ?, ?)", entries)
 
@@ -285,6 +298,13 @@ class DedupeStore:
             )
         self.connection.executemany(
             "DELETE FROM dedupe_items WHERE item_id = ?", ((item_id,) for item_id in item_ids)
+        )
+
+    def set_digests(self, digests: Iterable[tuple[str, str | None]]) -> None:
+        """Record (item id, digest) of stored items."""
+        self.connection.executemany(
+            "UPDATE dedupe_items SET digest = ? WHERE item_id = ?",
+            ((digest, item_id) for item_id, digest in digests),
         )
 
     def set_partners(self, partners: dict[str, Partners]) -> None:
@@ -324,15 +344,13 @@ class DedupeStore:
 
     def clusters(self) -> list[Cluster]:
         """The clusters of every stored component."""
-        found = []
+        found: list[Cluster] = []
         with collector_paused():
             for (payload,) in self.connection.execute("SELECT clusters FROM dedupe_components"):
-                found.extend(
-                    Cluster(
-                        cluster_id, item_ids, canonical, tuple(ClusterLink(*link) for link in links)
-                    )
+                found += [
+                    Cluster(cluster_id, item_ids, canonical, tuple(starmap(ClusterLink, links)))
                     for cluster_id, item_ids, canonical, links in pickle.loads(payload)
-                )
+                ]
         return found
 
     def set_components(self, components: Iterable[tuple[str, list[Cluster]]]) -> None:
