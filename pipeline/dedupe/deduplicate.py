@@ -74,15 +74,16 @@ def cluster_items(
     """
     settings = section("dedupe")
     ordered = sorted(items, key=attrgetter("id"))
-    ids = [item.id for item in ordered]
-    if len(set(ids)) != len(ids):
+    by_id = dict(zip(map(attrgetter("id"), ordered), ordered, strict=True))
+    if len(by_id) != len(ordered):
+        ids = [item.id for item in ordered]
         duplicates = sorted(item_id for item_id, count in Counter(ids).items() if count > 1)[:3]
         raise RekomendacjeError(f"item ids must be unique; repeated: {', '.join(duplicates)}")
     overrides = overrides or Overrides()
     version = dedupe_version(settings, store.code) if store is not None else ""
     known = known or {}
     if store is not None and store.version() == version:
-        clusters = update(store, ordered, overrides, settings, known)
+        clusters = update(store, by_id, overrides, settings, known)
         if clusters is not None:
             if progress:
                 progress(len(ordered))

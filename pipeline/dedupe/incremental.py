@@ -18,7 +18,7 @@ The result is the same as a full run's (tests/test_dedupe_incremental.py checks 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import attrgetter
@@ -37,7 +37,7 @@ from pipeline.dedupe.features import (
 from pipeline.dedupe.grouping import Members, clusters_of, single
 from pipeline.dedupe.overrides import Overrides, pair
 from pipeline.dedupe.similarity import Vectors
-from pipeline.dedupe.store import DedupeStore, Partners, entries_of, vector_blob
+from pipeline.dedupe.store import DedupeStore, Entry, Partners, entries_of, vector_blob
 from pipeline.dedupe.weights import TermWeights, training_weights
 from pipeline.memory import collector_paused
 from pipeline.records import AnnotatedItem, Cluster, KnownItem
@@ -48,40 +48,39 @@ MAX_CHANGED_SHARE = 0.2
 
 def update(
     store: DedupeStore,
-    ordered: Sequence[AnnotatedItem],
+    by_id: dict[str, AnnotatedItem],
     overrides: Overrides,
     settings: dict,
     known: Mapping[str, KnownItem],
 ) -> list[Cluster] | None:
-    """The clusters of `ordered` (sorted by id), the store brought up to date; None when
+    """The clusters of the items (`by_id`, in id order), the store brought up to date; None when
     so much changed that a full run is quicker (the store is then left as it was).
     Items whose digest from `known` (features.known_digest) is the stored one are
     unchanged; the others are hashed (item_key)."""
     with collector_paused():
-        return _update(store, ordered, overrides, settings, known)
+        return _update(store, by_id, overrides, settings, known)
 
 
 def _update(
     store: DedupeStore,
-    ordered: Sequence[AnnotatedItem],
+    by_id: dict[str, AnnotatedItem],
     overrides: Overrides,
     settings: dict,
     known: Mapping[str, KnownItem],
 ) -> list[Cluster] | None:
-    by_id = {item.id: item for item in ordered}
     stored = store.digests()
     checked = [
         item
-        for item in ordered
+        for item in by_id.values()
         if (digest := known_digest(item, known)) is None or stored.get(item.id) != digest
     ]
     digests = {item.id: known_digest(item, known) for item in checked}
     keys = {item.id: item_key(item) for item in checked}
-    earlier = store.keys(keys if len(keys) < len(ordered) // 2 else None)
+    earlier = store.keys(keys if len(keys) < len(by_id) // 2 else None)
     changed = [item_id for item_id, key in keys.items() if earlier.get(item_id) != key]
-    gone = [item_id for item_id in stored if item_id not in by_id]
+    gone = list(stored.keys() - by_id.keys())
     gone += [item_id for item_id, key in keys.items() if earlier.get(item_id, key) != key]
-    if len(changed) + len(gone) > MAX_CHANGED_SHARE * max(len(ordered), 1):
+    if len(changed) + len(gone) > MAX_CHANGED_SHARE * max(len(by_id), 1):
         return None
     store.set_digests(
         (item_id, digests[item_id])
@@ -242,9 +241,9 @@ class _State:
             for one, other in sorted(separated)
             if any(partner == other for partner, _ in strong[one])
         ]
-        self.features(item_id for found in was_strong for item_id in found)  # in one batch
+        entries = self.store.entries({item_id for found in was_strong for item_id in found})
         for one, other in was_strong:
-            if not self._near(one, other):
+            if not self._near(entries[one], entries[other]):
                 status[(one, other)] = False
         self.partners.clear()  # read again once updated
         present = [found for found in status if not set(found) & (self.removed - self.added)]
@@ -255,22 +254,19 @@ class _State:
         touched.update(self._apply(present, status, lists))
         return touched
 
-    def _near(self, one: str, other: str) -> bool:
-        """Whether two stored items are at most `window` apart in some run of either pass."""
-        found = self.features([one, other])
-        first, second = found[one], found[other]
-        if first.family is None or first.family != second.family:
-            return False
-        theirs = {entry[0]: entry for entry in entries_of(other, second)}
-        for entry in entries_of(one, first):
+    def _near(self, ones: list[Entry], others: list[Entry]) -> bool:
+        """Whether two stored items, by their entries, are at most `window` apart in some run
+        of either pass (a run is of one kind family, and its entries carry their block)."""
+        theirs = {entry[0]: entry for entry in others}
+        for entry in ones:
             counterpart = theirs.get(entry[0])
             if counterpart is None:
                 continue
-            if first.block == second.block and self.store.within(
+            if entry[3] == counterpart[3] and self.store.within(
                 entry, counterpart, True, self.window
             ):
                 return True
-            if (not first.block or not second.block) and self.store.within(
+            if (not entry[3] or not counterpart[3]) and self.store.within(
                 entry, counterpart, False, self.window
             ):
                 return True
