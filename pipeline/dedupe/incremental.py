@@ -39,7 +39,7 @@ from pipeline.dedupe.overrides import Overrides, pair
 from pipeline.dedupe.similarity import Vectors
 from pipeline.dedupe.store import DedupeStore, Entry, Partners, entries_of, vector_blob
 from pipeline.dedupe.weights import TermWeights, training_weights
-from pipeline.memory import collector_paused
+from pipeline.memory import collector_paused_then_aged
 from pipeline.records import AnnotatedItem, Cluster, KnownItem
 
 # Above this share of changed items, a full run is quicker than following the changes.
@@ -56,8 +56,10 @@ def update(
     """The clusters of the items (`by_id`, in id order), the store brought up to date; None when
     so much changed that a full run is quicker (the store is then left as it was).
     Items whose digest from `known` (features.known_digest) is the stored one are
-    unchanged; the others are hashed (item_key)."""
-    with collector_paused():
+    unchanged; the others are hashed (item_key). The clusters, read back or made, live
+    as long as the build: they go to the collector's oldest generation at once (see
+    pipeline/memory.py) rather than through the young ones, walked at every collection."""
+    with collector_paused_then_aged():
         return _update(store, by_id, overrides, settings, known)
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from functools import cache
 from itertools import starmap
 
@@ -92,13 +92,33 @@ def vector_blob(matrix: sparse.csr_matrix, row: int) -> bytes:
     return matrix.indices[start:end].tobytes() + matrix.data[start:end].tobytes()
 
 
-def _flat(cluster: Cluster) -> tuple:
-    """A cluster as plain tuples, which unpickle several times faster than dataclasses."""
-    links = tuple(
-        (link.item_a, link.item_b, link.similarity, link.shared, link.method)
-        for link in cluster.links
-    )
-    return (cluster.id, cluster.item_ids, cluster.canonical_item_id, links)
+def _flat(clusters: list[Cluster]) -> list[tuple]:
+    """A component's clusters as plain tuples, which unpickle several times faster than
+    dataclasses; the links' equal shared terms and methods as one object each, which
+    pickle writes once (a third fewer objects to make when read)."""
+    one: dict = {}
+
+    def same(value: Hashable) -> Hashable:
+        return one.setdefault(value, value)
+
+    return [
+        (
+            cluster.id,
+            cluster.item_ids,
+            cluster.canonical_item_id,
+            tuple(
+                (
+                    link.item_a,
+                    link.item_b,
+                    link.similarity,
+                    same(tuple(map(same, link.shared))),
+                    same(link.method),
+                )
+                for link in cluster.links
+            ),
+        )
+        for cluster in clusters
+    ]
 
 
 def _batches(values: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -358,7 +378,7 @@ class DedupeStore:
         self.connection.executemany(
             "INSERT OR REPLACE INTO dedupe_components VALUES (?, ?)",
             (
-                (component, pickle.dumps([_flat(cluster) for cluster in clusters], protocol=5))
+                (component, pickle.dumps(_flat(clusters), protocol=5))
                 for component, clusters in components
             ),
         )
