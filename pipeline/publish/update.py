@@ -42,6 +42,7 @@ from pipeline.publish.recommendation_tables import (
 from pipeline.publish.reference_tables import REFERENCE_TABLES, reference_tables
 from pipeline.publish.rows import upsert_rows, write_tables
 from pipeline.publish.schema import SCHEMA_VERSION, ensure_indexes, ensure_schema
+from pipeline.publish.temporary import file_stat
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,15 @@ class Changes:
 MAX_CHANGED_SHARE = 0.5
 
 
-def file_stat(path: Path) -> tuple[int, int, int]:
-    """Size, modification time (ns) and inode: what tells that a file was replaced or edited."""
-    stat = path.stat()
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+def may_update(previous: Written | None, version: str, path: Path) -> bool:
+    """Whether the file at `path` is the one `previous` records, written by this code
+    version: what an update of it needs first (see `plan_update`)."""
+    return (
+        previous is not None
+        and previous.fingerprints.version == version
+        and path.is_file()
+        and previous.stat == file_stat(path)
+    )
 
 
 def plan_update(previous: Written | None, current: Fingerprints, path: Path) -> Changes | None:
@@ -72,10 +78,9 @@ def plan_update(previous: Written | None, current: Fingerprints, path: Path) -> 
     changed since, the code version differs, some row has no note or cluster to own it,
     or a large share of the units changed.
     """
-    if previous is None or not current.complete or not path.is_file():
+    if not current.complete or not may_update(previous, current.version, path):
         return None
-    if previous.fingerprints.version != current.version or previous.stat != file_stat(path):
-        return None
+    assert previous is not None
     before = previous.fingerprints
     changes = Changes(
         changed(before.notes, current.notes),
