@@ -162,6 +162,4 @@ def fingerprints(
 
 def changed(previous: dict[str, str], current: dict[str, str]) -> set[str]:
     """Keys added, changed or gone between two fingerprint maps."""
-    return {key for key, value in current.items() if previous.get(key) != value} | (
-        previous.keys() - current.keys()
-    )
+    return {key for key, _ in previous.items() ^ current.items()}

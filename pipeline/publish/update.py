@@ -156,7 +156,12 @@ def _update_recommendation_ids(
     db.execute("CREATE TEMP TABLE moved_items (id TEXT PRIMARY KEY)")
     db.conn.executemany(
         "INSERT OR IGNORE INTO temp.moved_items VALUES (?)",
-        ((item_id,) for c in audience.kb.clusters if c.id in clusters for item_id in c.item_ids),
+        (
+            (item_id,)
+            for cluster_id in clusters
+            if (cluster := audience.index.clusters.get(cluster_id))
+            for item_id in cluster.item_ids
+        ),
     )
     updates = [
         (wanted, item_id)

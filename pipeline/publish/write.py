@@ -26,7 +26,7 @@ from typing import Protocol
 import sqlite_utils
 
 from pipeline.memory import collector_paused
-from pipeline.publish.audience import INTERNAL, PUBLIC, Audience
+from pipeline.publish.audience import INTERNAL, PUBLIC, Audience, Index
 from pipeline.publish.fingerprints import Fingerprints, Written, fingerprints
 from pipeline.publish.internal import write_internal_tables
 from pipeline.publish.note_tables import note_tables, skipped_line_rows
@@ -93,9 +93,10 @@ def write_databases(
                 if store is not None
                 else None
             )
+            index = Index(knowledge_base)
             for (path, audience), temporary in zip(targets, temporaries, strict=True):
                 written = write_database(
-                    knowledge_base, path, audience, previous[path], current, temporary
+                    knowledge_base, path, audience, previous[path], current, temporary, index
                 )
                 if store is not None and written is not None:
                     store.store_written(path, written)
@@ -112,12 +113,14 @@ def write_database(
     previous: Written | None = None,
     current: Fingerprints | None = None,
     temporary: TemporaryFile | None = None,
+    index: Index | None = None,
 ) -> Written | None:
     """Build one database ('public' or 'internal') in a temporary file, then move it to `path`.
 
     With the fingerprints of `knowledge_base` (`current`) and those the file at `path` was
     written from (`previous`), only what changed is rewritten, in a copy of the file
-    (`temporary` may be given with the copy started). Returns what the new file was
+    (`temporary` may be given with the copy started; `index` may be the knowledge base's
+    `Index`, shared with the other database's write). Returns what the new file was
     written from, when `current` is given.
     """
     path = Path(path)
@@ -130,7 +133,7 @@ def write_database(
                 plan = None
                 temporary.clear()
             db = _open_for_writing(temporary.name)
-            view = Audience(knowledge_base, audience)
+            view = Audience(knowledge_base, audience, index)
             if plan is not None and has_current_schema(db, audience):
                 update_database(db, view, plan)
             else:
