@@ -459,7 +459,7 @@ def test_skipped_lines_are_updated_in_place_while_their_number_is_kept(
     rewrite = pipeline.publish.update._rewrite_in_order
     monkeypatch.setattr(
         "pipeline.publish.update._rewrite_in_order",
-        lambda db, table, order: (rewrites.append(table), rewrite(db, table, order)),
+        lambda db, table, order, first: (rewrites.append(table), rewrite(db, table, order, first)),
     )
     with patch("pipeline.publish.update.MAX_CHANGED_SHARE", float("inf")):
         write_database(after, path, PUBLIC, written, fingerprints(after, "v"))

@@ -12,7 +12,7 @@ and recommendations in rowid order), the tables that only link keys have none (W
 ROWID), and the tables without a primary key (skipped lines, the internal registrations)
 keep a full write's order because Datasette shows them in rowid order: the skipped lines
 of changed notes are updated in place while each note keeps its number of them (the
-common case), and the table is rewritten in order otherwise.
+common case), and the table is rewritten in order from the first changed note otherwise.
 """
 
 from __future__ import annotations
@@ -200,14 +200,21 @@ def _update_skipped_lines(db: sqlite_utils.Database, audience: Audience, notes: 
         return
     db.execute("DELETE FROM skipped_lines WHERE note_id IN (SELECT id FROM changed_notes)")
     upsert_rows(db, "skipped_lines", rows)
-    _rewrite_in_order(db, "skipped_lines", SKIPPED_LINES_ORDER)
+    _rewrite_in_order(db, "skipped_lines", SKIPPED_LINES_ORDER, min(notes))
 
 
-def _rewrite_in_order(db: sqlite_utils.Database, table: str, order: tuple[str, ...]) -> None:
-    """Rewrite a table without a primary key in a full write's row order (rowid order)."""
+def _rewrite_in_order(
+    db: sqlite_utils.Database, table: str, order: tuple[str, ...], first: str
+) -> None:
+    """Rewrite a table without a primary key in a full write's row order (rowid order),
+    from its first row whose `order[0]` is `first` or more: the rows before it are in
+    that order already, with the rowids 1, 2, … a full write gives them."""
+    column = order[0]
     db.execute(
-        f"CREATE TEMP TABLE reordered AS SELECT * FROM [{table}] ORDER BY {', '.join(order)}"
+        f"CREATE TEMP TABLE reordered AS SELECT * FROM [{table}] WHERE [{column}] >= ? "
+        f"ORDER BY {', '.join(order)}",
+        [first],
     )
-    db.execute(f"DELETE FROM [{table}]")
+    db.execute(f"DELETE FROM [{table}] WHERE [{column}] >= ?", [first])
     db.execute(f"INSERT INTO [{table}] SELECT * FROM temp.reordered ORDER BY rowid")
     db.execute("DROP TABLE temp.reordered")
