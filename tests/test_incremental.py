@@ -29,6 +29,7 @@ from pipeline.build import build, internal_path_for
 from pipeline.ingest.files import RECENT_NS, stable_stat
 from pipeline.publish.audience import PUBLIC
 from pipeline.publish.fingerprints import Written, fingerprints
+from pipeline.publish.temporary import TemporaryFile
 from pipeline.publish.update import file_stat, plan_update
 from pipeline.publish.write import write_database
 from pipeline.records import (
@@ -459,10 +460,38 @@ def test_skipped_lines_are_updated_in_place_while_their_number_is_kept(
     rewrite = pipeline.publish.update._rewrite_in_order
     monkeypatch.setattr(
         "pipeline.publish.update._rewrite_in_order",
-        lambda db, table, order: (rewrites.append(table), rewrite(db, table, order)),
+        lambda db, table, order, first: (rewrites.append(table), rewrite(db, table, order, first)),
     )
     with patch("pipeline.publish.update.MAX_CHANGED_SHARE", float("inf")):
         write_database(after, path, PUBLIC, written, fingerprints(after, "v"))
     write_database(after, whole, PUBLIC)
     assert rewrites == rewritten
     assert database_rows(path) == database_rows(whole)
+
+
+@pytest.mark.parametrize("copy_fails", [False, True])
+def test_a_database_changed_while_copied_or_not_copied_is_written_whole(
+    tmp_path, monkeypatch, copy_fails
+):
+    path, whole = tmp_path / "rekomendacje.db", tmp_path / "whole.db"
+    kb = knowledge_base({"a": ["Punkt informacyjny na Woli."], "b": ["Kursy polskiego."]}, 2)
+    written = write_database(kb, path, PUBLIC, None, fingerprints(kb, "v"))
+    copy = shutil.copyfile
+
+    def copy_then_touch(source, target):
+        if copy_fails:
+            raise OSError("no space left on device")
+        copy(source, target)
+        os.utime(source, ns=(0, 0))  # the file changed while it was copied
+
+    monkeypatch.setattr("pipeline.publish.temporary.shutil.copyfile", copy_then_touch)
+    updated: list[str] = []
+    monkeypatch.setattr(
+        "pipeline.publish.write.update_database", lambda *args: updated.append("update")
+    )
+    # Copied once the update is planned (the file still as written), then found changed.
+    write_database(kb, path, PUBLIC, written, fingerprints(kb, "v"), TemporaryFile(path))
+    write_database(kb, whole, PUBLIC)
+    assert updated == []
+    assert database_rows(path) == database_rows(whole)
+    assert list(tmp_path.glob(".build-*")) == []

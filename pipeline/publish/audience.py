@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 
 from pipeline.publish.redact import redact
 from pipeline.publish.search import search_lemmas
@@ -10,6 +10,23 @@ from pipeline.records import Annotation, ClusterLink, Item, KnowledgeBase
 
 PUBLIC = "public"
 INTERNAL = "internal"
+
+
+class Index:
+    """Lookups over one knowledge base, made once for both audiences."""
+
+    def __init__(self, knowledge_base: KnowledgeBase):
+        kb = knowledge_base
+        self.notes = {note.id: note for note in kb.notes}
+        self.items = {item.id: item for item in kb.items}
+        self.items_of_note: dict[str, list[Item]] = defaultdict(list)
+        for item in kb.items:
+            self.items_of_note[item.note_id].append(item)
+        self.clusters = {cluster.id: cluster for cluster in kb.clusters}
+        self.cluster_of = {
+            item_id: cluster.id for cluster in kb.clusters for item_id in cluster.item_ids
+        }
+        self.known_organizations = {organization.id for organization in kb.organizations}
 
 
 class Audience:
@@ -20,24 +37,21 @@ class Audience:
     items, recommendations, partnerships and actor names).
     """
 
-    def __init__(self, knowledge_base: KnowledgeBase, audience: str):
+    def __init__(self, knowledge_base: KnowledgeBase, audience: str, index: Index | None = None):
         self.kb = knowledge_base
         self.name = audience
         self.public = audience == PUBLIC
-        self.notes = {note.id: note for note in knowledge_base.notes}
-        self.items = {item.id: item for item in knowledge_base.items}
-        self.items_per_note = Counter(item.note_id for item in knowledge_base.items)
-        self.cluster_of = {
-            item_id: cluster.id
-            for cluster in knowledge_base.clusters
-            for item_id in cluster.item_ids
-        }
-        self.known_organizations = {
-            organization.id for organization in knowledge_base.organizations
-        }
+        self.index = index or Index(knowledge_base)
+        self.notes = self.index.notes
+        self.items = self.index.items
+        self.cluster_of = self.index.cluster_of
+        self.known_organizations = self.index.known_organizations
         self._lemmas: dict[str, list[str]] = {}
         self._removed_lemmas: dict[str, set[str]] = {}  # per item: lemmas redaction removed
         self._shown: dict[str, str] = {}
+
+    def items_per_note(self, note_id: str) -> int:
+        return len(self.index.items_of_note.get(note_id, ()))
 
     def text(self, value: str | None) -> str | None:
         """A free-text value as this database shows it."""

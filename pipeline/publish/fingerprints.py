@@ -77,10 +77,11 @@ class Hasher:
         self.pickler.fast = True
 
     def __call__(self, value: object) -> str:
-        self.buffer.seek(0)
-        self.buffer.truncate()
+        buffer = self.buffer
+        buffer.seek(0)
+        buffer.truncate()
         self.pickler.dump(value)
-        return hashlib.blake2b(self.buffer.getvalue(), digest_size=16).hexdigest()
+        return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()
 
     def item(self, item: Item, annotation: Annotation | None) -> str:
         """The fingerprint of an item and its annotation (the build cache keeps it)."""
@@ -99,26 +100,29 @@ def fingerprints(
     object, and is hashed again.
     """
     kb = knowledge_base
-    known = known or {}
     hash_ = Hasher()
     notes = {note.id: note for note in kb.notes}
+    annotation_of = kb.annotations.get
+    known_entry = (known or {}).get
     # item id -> (its fingerprint, its note's group), and each note's inputs
     of_item: dict[str, tuple[str, str | None] | None] = {}
     note_of_item: dict[str, str] = {}
     inputs: dict[str, list] = defaultdict(list)
     for item in kb.items:
-        note_of_item[item.id] = item.note_id
-        note = notes.get(item.note_id)
+        item_id, note_id = item.id, item.note_id
+        note_of_item[item_id] = note_id
+        note = notes.get(note_id)
         if note is None:
-            of_item[item.id] = None
+            value = None
         else:
-            annotation = kb.annotations.get(item.id)
-            entry = known.get(item.id)
+            annotation = annotation_of(item_id)
+            entry = known_entry(item_id)
             if entry is not None and entry.item is item and entry.annotation is annotation:
-                of_item[item.id] = (entry.fingerprint, note.group_name)
+                value = (entry.fingerprint, note.group_name)
             else:
-                of_item[item.id] = (hash_.item(item, annotation), note.group_name)
-        inputs[item.note_id].append(of_item[item.id])
+                value = (hash_.item(item, annotation), note.group_name)
+        of_item[item_id] = value
+        inputs[note_id].append(value)
     for line in kb.skipped_lines:
         inputs[line.note_id].append(pack_skipped(line))
     known_organizations = {organization.id for organization in kb.organizations}
@@ -131,15 +135,15 @@ def fingerprints(
         )
     clusters: dict[str, str] = {}
     links: dict[str, str] = {}
+    member = of_item.get
     for cluster in kb.clusters:
-        members = [of_item.get(item_id) for item_id in cluster.item_ids]
-        clusters[cluster.id] = hash_(
+        members = list(map(member, cluster.item_ids))
+        fingerprint = clusters[cluster.id] = hash_(
             (version, cluster.item_ids, cluster.canonical_item_id, members)
         )
-        # A cluster without links has no rows of them, whatever its members.
-        links[cluster.id] = (
-            hash_((version, pack_links(cluster.links), members)) if cluster.links else ""
-        )
+        # The links' rows show their items' (redacted) terms: the cluster's fingerprint
+        # stands for its members. A cluster without links has no rows of them.
+        links[cluster.id] = hash_((fingerprint, pack_links(cluster.links))) if cluster.links else ""
     return Fingerprints(
         version=version,
         notes={
@@ -162,6 +166,4 @@ def fingerprints(
 
 def changed(previous: dict[str, str], current: dict[str, str]) -> set[str]:
     """Keys added, changed or gone between two fingerprint maps."""
-    return {key for key, value in current.items() if previous.get(key) != value} | (
-        previous.keys() - current.keys()
-    )
+    return {key for key, _ in previous.items() ^ current.items()}

@@ -27,16 +27,23 @@ CREATE TABLE IF NOT EXISTS unresolved_organizations (
 
 def unresolved_names(knowledge_base: KnowledgeBase) -> list[dict]:
     """Named actors that matched no registry row, with how often and where they occur."""
+    # Each name as first met in item id order (a stable sort keeps an item's actors in order).
+    unresolved = sorted(
+        (
+            (item_id, actor)
+            for item_id, annotation in knowledge_base.annotations.items()
+            if annotation.actors
+            for actor in annotation.actors
+            if not (actor.organization_id or actor.generic)
+        ),
+        key=lambda pair: pair[0],
+    )
     found: dict[str, dict] = {}
     items: dict[str, set[str]] = defaultdict(set)
-    named = ((i, a) for i, a in knowledge_base.annotations.items() if a.actors)
-    for item_id, annotation in sorted(named, key=lambda pair: pair[0]):
-        for actor in annotation.actors:
-            if actor.organization_id or actor.generic:
-                continue
-            key = fold(actor.name)
-            found.setdefault(key, {"name": actor.name, "sector": actor.sector})
-            items[key].add(item_id)
+    for item_id, actor in unresolved:
+        key = fold(actor.name)
+        found.setdefault(key, {"name": actor.name, "sector": actor.sector})
+        items[key].add(item_id)
     return [
         {**found[key], "mentions": len(items[key]), "item_ids": json.dumps(sorted(items[key]))}
         for key in sorted(found)

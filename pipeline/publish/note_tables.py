@@ -39,27 +39,17 @@ def note_tables(audience: Audience, note_ids: Collection[str] | None = None) -> 
     """The rows of the notes `note_ids` (every note when None), table by table, but for
     their skipped lines."""
     kb = audience.kb
-
-    def chosen(note_id: str) -> bool:
-        return note_ids is None or note_id in note_ids
-
-    notes = sorted((note for note in kb.notes if chosen(note.id)), key=by_id)
-    items = sorted(
-        (item for item in kb.items if chosen(item.note_id)),
-        key=lambda item: (_item_rowid(audience, item), item.id),
-    )
-    partnerships = sorted(
-        (
-            partnership
-            for partnership in kb.partnerships
-            if note_ids is None
-            or (
-                partnership.item_id in audience.items
-                and chosen(audience.items[partnership.item_id].note_id)
-            )
-        ),
-        key=by_id,
-    )
+    index = audience.index
+    if note_ids is None:
+        notes, items, partnerships = kb.notes, kb.items, kb.partnerships
+    else:
+        notes = [index.notes[note_id] for note_id in note_ids if note_id in index.notes]
+        items = [item for note_id in note_ids for item in index.items_of_note.get(note_id, ())]
+        of_notes = {item.id for item in items}
+        partnerships = [p for p in kb.partnerships if p.item_id in of_notes]
+    notes = sorted(notes, key=by_id)
+    items = sorted(items, key=lambda item: (_item_rowid(audience, item), item.id))
+    partnerships = sorted(partnerships, key=by_id)
     return [
         TableRows("notes", [note_row(audience, note) for note in notes], "id"),
         TableRows("items", (item_row(audience, item) for item in items), "id"),
@@ -123,7 +113,7 @@ def note_row(audience: Audience, note: Note) -> dict:
         "format": note.format,
         "encoding": note.encoding,
         "district": note.district,
-        "items": audience.items_per_note[note.id],
+        "items": audience.items_per_note(note.id),
         "facilitator": None if audience.public else note.facilitator,
         "participants": None if audience.public else to_json(list(note.participants)),
     }

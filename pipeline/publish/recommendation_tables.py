@@ -35,9 +35,10 @@ LINK_DELETES = (
 
 
 def _chosen(audience: Audience, cluster_ids: Collection[str] | None) -> list[Cluster]:
-    return sorted(
-        (c for c in audience.kb.clusters if cluster_ids is None or c.id in cluster_ids), key=by_id
-    )
+    if cluster_ids is None:
+        return sorted(audience.kb.clusters, key=by_id)
+    clusters = audience.index.clusters
+    return sorted((clusters[c] for c in cluster_ids if c in clusters), key=by_id)
 
 
 def recommendation_tables(

@@ -12,7 +12,7 @@ and recommendations in rowid order), the tables that only link keys have none (W
 ROWID), and the tables without a primary key (skipped lines, the internal registrations)
 keep a full write's order because Datasette shows them in rowid order: the skipped lines
 of changed notes are updated in place while each note keeps its number of them (the
-common case), and the table is rewritten in order otherwise.
+common case), and the table is rewritten in order from the first changed note otherwise.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from pipeline.publish.recommendation_tables import (
 from pipeline.publish.reference_tables import REFERENCE_TABLES, reference_tables
 from pipeline.publish.rows import upsert_rows, write_tables
 from pipeline.publish.schema import SCHEMA_VERSION, ensure_indexes, ensure_schema
+from pipeline.publish.temporary import file_stat
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,15 @@ class Changes:
 MAX_CHANGED_SHARE = 0.5
 
 
-def file_stat(path: Path) -> tuple[int, int, int]:
-    """Size, modification time (ns) and inode: what tells that a file was replaced or edited."""
-    stat = path.stat()
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+def may_update(previous: Written | None, version: str, path: Path) -> bool:
+    """Whether the file at `path` is the one `previous` records, written by this code
+    version: what an update of it needs first (see `plan_update`)."""
+    return (
+        previous is not None
+        and previous.fingerprints.version == version
+        and path.is_file()
+        and previous.stat == file_stat(path)
+    )
 
 
 def plan_update(previous: Written | None, current: Fingerprints, path: Path) -> Changes | None:
@@ -72,10 +78,9 @@ def plan_update(previous: Written | None, current: Fingerprints, path: Path) -> 
     changed since, the code version differs, some row has no note or cluster to own it,
     or a large share of the units changed.
     """
-    if previous is None or not current.complete or not path.is_file():
+    if not current.complete or not may_update(previous, current.version, path):
         return None
-    if previous.fingerprints.version != current.version or previous.stat != file_stat(path):
-        return None
+    assert previous is not None
     before = previous.fingerprints
     changes = Changes(
         changed(before.notes, current.notes),
@@ -151,7 +156,12 @@ def _update_recommendation_ids(
     db.execute("CREATE TEMP TABLE moved_items (id TEXT PRIMARY KEY)")
     db.conn.executemany(
         "INSERT OR IGNORE INTO temp.moved_items VALUES (?)",
-        ((item_id,) for c in audience.kb.clusters if c.id in clusters for item_id in c.item_ids),
+        (
+            (item_id,)
+            for cluster_id in clusters
+            if (cluster := audience.index.clusters.get(cluster_id))
+            for item_id in cluster.item_ids
+        ),
     )
     updates = [
         (wanted, item_id)
@@ -190,14 +200,21 @@ def _update_skipped_lines(db: sqlite_utils.Database, audience: Audience, notes: 
         return
     db.execute("DELETE FROM skipped_lines WHERE note_id IN (SELECT id FROM changed_notes)")
     upsert_rows(db, "skipped_lines", rows)
-    _rewrite_in_order(db, "skipped_lines", SKIPPED_LINES_ORDER)
+    _rewrite_in_order(db, "skipped_lines", SKIPPED_LINES_ORDER, min(notes))
 
 
-def _rewrite_in_order(db: sqlite_utils.Database, table: str, order: tuple[str, ...]) -> None:
-    """Rewrite a table without a primary key in a full write's row order (rowid order)."""
+def _rewrite_in_order(
+    db: sqlite_utils.Database, table: str, order: tuple[str, ...], first: str
+) -> None:
+    """Rewrite a table without a primary key in a full write's row order (rowid order),
+    from its first row whose `order[0]` is `first` or more: the rows before it are in
+    that order already, with the rowids 1, 2, … a full write gives them."""
+    column = order[0]
     db.execute(
-        f"CREATE TEMP TABLE reordered AS SELECT * FROM [{table}] ORDER BY {', '.join(order)}"
+        f"CREATE TEMP TABLE reordered AS SELECT * FROM [{table}] WHERE [{column}] >= ? "
+        f"ORDER BY {', '.join(order)}",
+        [first],
     )
-    db.execute(f"DELETE FROM [{table}]")
+    db.execute(f"DELETE FROM [{table}] WHERE [{column}] >= ?", [first])
     db.execute(f"INSERT INTO [{table}] SELECT * FROM temp.reordered ORDER BY rowid")
     db.execute("DROP TABLE temp.reordered")

@@ -11,15 +11,14 @@ journal or syncs (one `fsync` before the move makes it durable), rows go in with
 `executemany` per table, and indexes and full-text search are built after the inserts.
 
 Given a record of what the current file was written from (`Written`, kept by the build
-cache), the temporary file starts as a copy of it and only the rows of changed notes and
-clusters are replaced (`pipeline/publish/update.py`); otherwise it is written whole.
+cache), the temporary file starts as a copy of it (`pipeline/publish/temporary.py`) and
+only the rows of changed notes and clusters are replaced (`pipeline/publish/update.py`);
+otherwise it is written whole.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
@@ -27,7 +26,7 @@ from typing import Protocol
 import sqlite_utils
 
 from pipeline.memory import collector_paused
-from pipeline.publish.audience import INTERNAL, PUBLIC, Audience
+from pipeline.publish.audience import INTERNAL, PUBLIC, Audience, Index
 from pipeline.publish.fingerprints import Fingerprints, Written, fingerprints
 from pipeline.publish.internal import write_internal_tables
 from pipeline.publish.note_tables import note_tables, skipped_line_rows
@@ -35,7 +34,8 @@ from pipeline.publish.recommendation_tables import dedupe_link_tables, recommend
 from pipeline.publish.reference_tables import reference_tables
 from pipeline.publish.rows import upsert_rows, write_tables
 from pipeline.publish.schema import ensure_indexes, ensure_tables
-from pipeline.publish.update import file_stat, has_current_schema, plan_update, update_database
+from pipeline.publish.temporary import TemporaryFile, file_stat
+from pipeline.publish.update import has_current_schema, may_update, plan_update, update_database
 from pipeline.records import KnowledgeBase, KnownItem
 
 __all__ = [
@@ -71,22 +71,39 @@ def write_databases(
 
     With a store, each database is updated from a copy of the previous one when that is
     possible (see the module), and what it was written from is recorded in the store.
+    The copies are made in the background while the knowledge base is fingerprinted.
     """
+    targets = [
+        (Path(path), audience)
+        for path, audience in ((public_path, PUBLIC), (internal_path, INTERNAL))
+        if path is not None
+    ]
+    previous = {path: store.written(path) if store else None for path, _ in targets}
+    temporaries: list[TemporaryFile] = []
     # The knowledge base is millions of objects: the collector would scan them again and
     # again while they are hashed and rows are built, and neither makes reference cycles.
     with collector_paused():
-        current = (
-            fingerprints(knowledge_base, store.code, store.known_items)
-            if store is not None
-            else None
-        )
-        for path, audience in ((public_path, PUBLIC), (internal_path, INTERNAL)):
-            if path is None:
-                continue
-            previous = store.written(Path(path)) if store is not None else None
-            written = write_database(knowledge_base, path, audience, previous, current)
-            if store is not None and written is not None:
-                store.store_written(Path(path), written)
+        try:
+            for path, _ in targets:
+                temporaries.append(TemporaryFile(path))
+                if store is not None and may_update(previous[path], store.code, path):
+                    temporaries[-1].start_copy()
+            current = (
+                fingerprints(knowledge_base, store.code, store.known_items)
+                if store is not None
+                else None
+            )
+            index = Index(knowledge_base)
+            for (path, audience), temporary in zip(targets, temporaries, strict=True):
+                written = write_database(
+                    knowledge_base, path, audience, previous[path], current, temporary, index
+                )
+                if store is not None and written is not None:
+                    store.store_written(path, written)
+        except BaseException:
+            for temporary in temporaries:
+                temporary.discard()
+            raise
 
 
 def write_database(
@@ -95,47 +112,49 @@ def write_database(
     audience: str = PUBLIC,
     previous: Written | None = None,
     current: Fingerprints | None = None,
+    temporary: TemporaryFile | None = None,
+    index: Index | None = None,
 ) -> Written | None:
     """Build one database ('public' or 'internal') in a temporary file, then move it to `path`.
 
     With the fingerprints of `knowledge_base` (`current`) and those the file at `path` was
-    written from (`previous`), only what changed is rewritten. Returns what the new file
-    was written from, when `current` is given.
+    written from (`previous`), only what changed is rewritten, in a copy of the file
+    (`temporary` may be given with the copy started; `index` may be the knowledge base's
+    `Index`, shared with the other database's write). Returns what the new file was
+    written from, when `current` is given.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".build-{path.stem}-", suffix=".db", dir=path.parent
-    )
-    os.close(handle)
+    temporary = temporary or TemporaryFile(path)
     plan = plan_update(previous, current, path) if current is not None else None
     with collector_paused():  # see write_databases
         try:
-            if plan is not None:
-                shutil.copyfile(path, temporary)
-            db = _open_for_writing(temporary)
-            view = Audience(knowledge_base, audience)
+            # The copy must be of the file `previous` records, unchanged while copied.
+            if plan is None or previous is None or temporary.copied() != previous.stat:
+                plan = None
+                temporary.clear()
+            db = _open_for_writing(temporary.name)
+            view = Audience(knowledge_base, audience, index)
             if plan is not None and has_current_schema(db, audience):
                 update_database(db, view, plan)
             else:
                 if plan is not None:  # built by another schema: start from an empty file
                     db.close()
-                    Path(temporary).write_bytes(b"")
-                    db = _open_for_writing(temporary)
+                    temporary.clear()
+                    db = _open_for_writing(temporary.name)
                 write_whole(db, view)
             db.conn.commit()
             db.close()
             # Durable before it replaces the previous database.
-            descriptor = os.open(temporary, os.O_RDONLY)
+            descriptor = os.open(temporary.name, os.O_RDONLY)
             try:
                 os.fsync(descriptor)
             finally:
                 os.close(descriptor)
             # mkstemp makes the file private; the database is meant to be read by the web server.
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, path)
+            os.chmod(temporary.name, 0o644)
+            os.replace(temporary.name, path)
         except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+            temporary.discard()
             raise
     return Written(current, file_stat(path)) if current is not None else None
 
