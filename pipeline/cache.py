@@ -12,9 +12,10 @@ Three tables:
 - `annotations`: per note id, its items' predicted annotations (before analysts'
   corrections and aliases, which are applied on every build), each with its key (text,
   kind hint, model version) and the item's fingerprint for publish; the row is read
-  whole while the note's items and the model version are those it was made from,
-  and a changed or renamed note's items are looked up by key among the rows of notes
-  that changed or are gone;
+  whole while the note's items (their digest, kept with the segments so that unchanged
+  notes are not hashed again) and the model version are those it was made from, and a
+  changed or renamed note's items are looked up by key among the rows of notes that
+  changed or are gone (the keys are stored apart, read only then);
 - `written`: per database file, what it was written from (`pipeline.publish.fingerprints.
   Written`), so that the next build rewrites only the rows of changed notes and clusters.
 
@@ -25,7 +26,9 @@ turns into training data, since corrections retrain the classifier. Entries a bu
 not use are pruned at its end, so deleted notes leave nothing behind. A damaged or
 unreadable cache file is discarded, never a reason for a build to fail. Records are
 stored as plain tuples (`pipeline/packing.py`), a note's annotations marshalled rather
-than pickled (they are read on every build, and load 2.3 times as fast);
+than pickled (they are read on every build, and load 2.3 times as fast), field by field,
+with one object per different actor and partnership member for the whole build (58,000
+annotations from 1,000 rows: 0.24 s as a tuple per annotation, 0.16 s by column);
 `pipeline/cached_stages.py` segments and annotates through the cache.
 """
 
