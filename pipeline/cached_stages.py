@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import cast
 
-from pipeline.cache import BuildCache, annotation_key, values_digest
+from pipeline.cache import BuildCache, annotation_key
 from pipeline.ingest import IngestResult
 from pipeline.memory import collector_paused
-from pipeline.packing import pack_items, unpack_annotation
 from pipeline.partnerships import partnership_of
 from pipeline.progress import Advance
 from pipeline.publish.fingerprints import Hasher
@@ -47,11 +46,6 @@ def segment_notes(
     return items, skipped
 
 
-def _note_items_key(model: str, items: Sequence[Item]) -> str:
-    """What a note's cached annotations and item fingerprints are valid for."""
-    return values_digest(model, pack_items(items))
-
-
 def annotate_items(
     items: Sequence[Item],
     make_annotator: Callable[[], object],
@@ -75,7 +69,7 @@ def annotate_items(
     with collector_paused():
         for note_id, indices in by_note.items():
             note_items = [items[index] for index in indices]
-            key = _note_items_key(model, note_items) if cache else ""
+            key = cache.items_key(model, note_id, note_items) if cache else ""
             if cache is None or (known := cache.note_annotations(note_id, note_items, key)) is None:
                 changed[note_id] = key
                 continue
@@ -87,10 +81,11 @@ def annotate_items(
                 for index in by_note[note_id]:
                     item = items[index]
                     keys[index] = annotation_key(model, item.text, item.kind_hint)
-            earlier = cache.earlier_annotations(model, by_note.keys() - changed.keys())
+            earlier = cache.earlier_annotations(
+                model, by_note.keys() - changed.keys(), set(keys.values())
+            )
             for index, key in keys.items():
-                if key in earlier:
-                    found[index] = unpack_annotation(earlier[key])
+                found[index] = earlier.get(key)
     missing = [index for index, annotation in enumerate(found) if annotation is None]
     if cache is not None:
         cache.hits["annotations"] += len(items) - len(missing)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from functools import cache
 
-import yaml
-
-from pipeline.vocabulary import data_path
+from pipeline.vocabulary import data_yaml
 
 
 @cache
 def settings() -> dict:
     """The whole configuration as a dict of sections."""
-    return yaml.safe_load(data_path("config.yaml").read_text(encoding="utf-8")) or {}
+    return data_yaml("config.yaml") or {}
 
 
 def section(name: str) -> dict:

@@ -14,12 +14,21 @@ from pipeline.build import build
 from pipeline.cache import (
     code_version,
     default_cache_path,
+    items_digest,
     model_version,
     open_cache,
 )
 from pipeline.cached_stages import annotate_items, segment_notes
 from pipeline.ingest import read_notes
-from pipeline.records import Annotation, Item, KnownItem
+from pipeline.packing import RecordTable, pack_known_items, unpack_known_items
+from pipeline.records import (
+    Actor,
+    Annotation,
+    Item,
+    KnownItem,
+    Partnership,
+    PartnershipMember,
+)
 
 SAMPLE_NOTES = Path(__file__).resolve().parent.parent / "notes"
 # A few sample notes of different formats keep the three builds below quick.
@@ -198,3 +207,51 @@ def test_incremental_build_equals_a_full_build(tmp_path, monkeypatch):
     with sqlite3.connect(incremental_db) as connection:
         note_ids = {row[0] for row in connection.execute("SELECT note_id FROM items")}
     assert changed_id in note_ids and len(note_ids) == len(SAMPLE_FILES) - 1
+
+
+def test_known_items_come_back_equal_with_actors_and_members_shared():
+    wola = Actor("Urząd Dzielnicy Wola", "local_government", "urzad-dzielnicy-wola")
+    ngo = Actor("organizacje pozarządowe", "ngo", generic=True)
+    member = PartnershipMember(wola.name, wola.sector, wola.organization_id, role="lead")
+    partnership = Partnership("p-n-1", "n-1", "local_government+ngo", (member,), "proposed", "city")
+    items = [item(0, "Punkt na Woli."), item(1, "Punkt z NGO."), item(2, "Nic.")]
+    known = [
+        KnownItem(items[0], Annotation("pl", "problem", ["other"], [wola]), "f0", None),
+        KnownItem(
+            items[1],
+            Annotation("pl", "partnership", [], [wola, ngo], scores={"kind": 0.5}),
+            "f1",
+            partnership,
+        ),
+        KnownItem(
+            items[2], Annotation("en", "task", [], lemmas=["nic"], manual=["kind"]), "f2", None
+        ),
+    ]
+    actors, members = RecordTable(Actor), RecordTable(PartnershipMember)
+    again = unpack_known_items(items, pack_known_items(known), actors, members)
+    assert again == known
+    assert again[0].annotation.actors[0] is again[1].annotation.actors[0]
+    other = unpack_known_items(items, pack_known_items(known), actors, members)
+    assert other[1].partnership.members[0] is again[1].partnership.members[0]
+    assert unpack_known_items([], pack_known_items([]), actors, members) == []
+    with pytest.raises(ValueError):
+        unpack_known_items(items[:2], pack_known_items(known), actors, members)
+
+
+def test_the_items_key_of_segmented_items_is_that_of_equal_items_made_elsewhere(tmp_path):
+    notes = copy_sample(tmp_path / "notes")
+    ingested = read_notes(notes)
+    with open_cache(tmp_path / "cache.sqlite") as cache:
+        items, _ = segment_notes(ingested, cache)
+    note_id = items[0].note_id
+    note_items = [it for it in items if it.note_id == note_id]
+    copies = [Item(*vars(it).values()) for it in note_items]
+    with open_cache(tmp_path / "cache.sqlite") as cache:  # read from the stat, unchanged
+        again, _ = segment_notes(read_notes(notes, known=cache), cache)
+        given = [it for it in again if it.note_id == note_id]
+        assert given == note_items and given[0] is not note_items[0]
+        key = cache.items_key("m", note_id, given)
+        assert key == cache.items_key("m", note_id, copies)
+        assert key != cache.items_key("m2", note_id, given)
+        assert key != cache.items_key("m", note_id, given[:-1])
+        assert items_digest(given) == items_digest(copies)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import yaml
 from spacy.tokens import Doc
 
 from pipeline.nlp.lemmas import lemma_pipeline
@@ -18,7 +17,7 @@ from pipeline.nlp.model_cache import derived
 from pipeline.nlp.patterns import PrefilteredPattern
 from pipeline.nlp.phrases import PhraseIndex
 from pipeline.nlp.text import fold
-from pipeline.vocabulary import data_path
+from pipeline.vocabulary import data_yaml
 
 
 def lemma_keys(doc: Doc) -> list[str]:
@@ -37,7 +36,7 @@ def phrase_keys(phrase: str, language: str) -> list[str]:
 @cache
 def read_yaml(name: str) -> dict:
     """A YAML file under pipeline/data/, read once."""
-    return yaml.safe_load(data_path(name).read_text(encoding="utf-8"))
+    return data_yaml(name)
 
 
 def add_lexicon(index: PhraseIndex, name: str, language: str, prefix: str = "") -> PhraseIndex:
