@@ -62,19 +62,22 @@ class KindThemeModel:
     fitted: bool = False
 
     def _matrix(self, rows: Sequence[Features], fit: bool = False):
-        if fit:
-            blocks = [
-                self.lemma_vectorizer.fit_transform([row.lemmas for row in rows]),
-                self.char_vectorizer.fit_transform([row.text for row in rows]),
-                self.meta_vectorizer.fit_transform([meta_features(row) for row in rows]),
-            ]
-        else:
-            columns = self._columns()
-            blocks = [columns.lemma_block(rows), columns.char_block(rows), columns.meta_block(rows)]
-        weights = (self.settings[name] for name in ("lemma_weight", "char_weight", "meta_weight"))
-        for block, weight in zip(blocks, weights, strict=True):
+        """The rows' weighted feature blocks side by side; with `fit`, fitting the
+        vectorisers on them (predicting builds the same matrix from `FeatureColumns`)."""
+        if not fit:
+            return self._columns().matrix(rows)
+        blocks = [
+            self.lemma_vectorizer.fit_transform([row.lemmas for row in rows]),
+            self.char_vectorizer.fit_transform([row.text for row in rows]),
+            self.meta_vectorizer.fit_transform([meta_features(row) for row in rows]),
+        ]
+        for block, weight in zip(blocks, self._weights(), strict=True):
             block.data *= weight  # the blocks are new matrices, scaled in place
         return hstack(blocks, format="csr")
+
+    def _weights(self) -> list[float]:
+        """The weights of the lemma, character and meta blocks."""
+        return [self.settings[name] for name in ("lemma_weight", "char_weight", "meta_weight")]
 
     def _columns(self) -> FeatureColumns:
         """The fitted vocabularies' columns per word form, built on first use."""
@@ -85,6 +88,7 @@ class KindThemeModel:
                 self.char_vectorizer,
                 self.meta_vectorizer,
                 self.settings["char_ngram_range"],
+                self._weights(),
             )
         return columns
 
