@@ -14,7 +14,8 @@ import math
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain, pairwise, repeat
+from itertools import chain, compress, pairwise, repeat
+from operator import itemgetter
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -23,10 +24,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 from spacy.tokens import Doc
 
-from pipeline.nlp.readings import readings_of
+from pipeline.nlp.lexicons import lemma_keys
+from pipeline.nlp.readings import Reading, readings_of
 from pipeline.nlp.text import WordCache, doc_fields, fold, register_doc_extensions, text_of
 
 register_doc_extensions("kind_hint")
+
+_IS_FEATURE = itemgetter(Reading._fields.index("feature"))
 
 
 @dataclass(frozen=True)
@@ -44,18 +48,17 @@ class Features:
 def features_of(doc: Doc) -> Features:
     """The features of a doc that went through the lemmatiser, actors and cues."""
     fields = doc_fields(doc)
+    actors = fields.get("actors")
     return Features(
         text_of(doc),
-        tuple([item.key for item in readings_of(doc) if item.feature]),
+        # The folded lemmas of the classifier's words, picked without a Python loop.
+        tuple(compress(lemma_keys(doc), map(_IS_FEATURE, readings_of(doc)))),
         dict(fields.get("cues") or {}),
         fields.get("kind_hint"),
         fields.get("language") or "pl",
-        tuple(
-            [
-                actor.organization_id or f"generic:{actor.sector}"
-                for actor in (fields.get("actors") or ())
-            ]
-        ),
+        tuple([actor.organization_id or f"generic:{actor.sector}" for actor in actors])
+        if actors
+        else (),
     )
 
 
@@ -95,6 +98,21 @@ def meta_features(row: Features) -> dict[str, float]:
 def row_of_each(lengths: np.ndarray) -> np.ndarray:
     """The row of each item of rows `lengths` long, laid one after the other."""
     return np.repeat(np.arange(len(lengths)), lengths)
+
+
+def spans(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The positions in [start, end) of each (start, end), one span after the other."""
+    lengths = ends - starts
+    offsets = np.cumsum(lengths) - lengths  # where each span's positions begin
+    return np.arange(lengths.sum()) + np.repeat(starts - offsets, lengths)
+
+
+def cue_entries(rows: Sequence[Features]) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """The rows' cues one after the other: the row of each, its name and its count."""
+    cues = [row.cues for row in rows]
+    names = list(chain.from_iterable(cues))
+    counts = np.fromiter(chain.from_iterable(map(dict.values, cues)), np.int64, len(names))
+    return row_of_each(np.fromiter(map(len, cues), np.int64, len(rows))), names, counts
 
 
 def pair_columns(vocabulary: dict[str, int]) -> dict[tuple[str, str], int]:
@@ -223,14 +241,16 @@ class FeatureColumns:
         first = np.ones(len(keys), dtype=bool)
         np.not_equal(keys[1:], keys[:-1], out=first[1:])
         starts = np.flatnonzero(first)
-        counts = np.diff(starts, append=len(keys))
+        counts = np.empty_like(starts)
+        np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+        counts[-1:] = len(keys) - starts[-1:]
         present = keys[starts]
         # Row r's keys lie in [r * width, (r + 1) * width), its lemma, character and meta
         # keys in turn: where each starts is found by a search of the sorted keys, and a
         # row's columns are its keys less r * width (no division).
         row_starts = np.arange(count + 1, dtype=key_type) * self.width
-        block_starts = (row_starts[:-1, np.newaxis] + self.block_starts).ravel()
-        segments = np.searchsorted(present, np.append(block_starts, row_starts[-1]))
+        block_starts = row_starts[:-1, np.newaxis] + self.block_starts.astype(key_type)
+        segments = np.searchsorted(present, np.append(block_starts.ravel(), row_starts[-1]))
         indptr = segments[::3]
         indices = present - np.repeat(row_starts[:-1], np.diff(indptr))
         data = self._term_frequencies(counts)
@@ -240,7 +260,7 @@ class FeatureColumns:
         inplace_csr_row_normalize_l2(
             csr_matrix((data, indices, segments), shape=(3 * count, self.width))
         )
-        meta = np.flatnonzero(indices >= self.meta_start)
+        meta = spans(segments[2::3], segments[3::3])
         data[meta] = self._meta_values(indices[meta] - self.meta_start, counts[meta])
         data[meta] *= self.meta_weight
         for low, high, weight in self.scaled:
@@ -299,10 +319,7 @@ class FeatureColumns:
         """(row, column) of each of the rows' meta features in the vocabulary: a cue
         counted n times n times over (its value comes from the count), the language,
         each actor named and the hint."""
-        cues = [row.cues for row in rows]
-        names = list(chain.from_iterable(cues))
-        cue_counts = np.fromiter(chain.from_iterable(map(dict.values, cues)), np.int64, len(names))
-        cue_owners = row_of_each(np.fromiter(map(len, cues), np.int64, len(rows)))
+        cue_owners, names, cue_counts = cue_entries(rows)
         cue_columns = np.fromiter(
             map(self.cue_columns.get, names, repeat(NOT_FOUND)), np.int64, len(names)
         )
