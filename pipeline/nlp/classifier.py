@@ -33,7 +33,6 @@ from pipeline.nlp.features import (
     FeatureColumns,
     Features,
     char_ngrams,
-    cue_entries,
     features_of,
     lemma_terms,
     meta_features,
@@ -162,33 +161,30 @@ class KindThemeModel:
         theme_scores = (1 - weight) * theme_model + weight * self._lexicon_themes(theme_cues)
         best = kind_scores.argmax(axis=1)
         best_scores = np.round(kind_scores[np.arange(len(rows)), best], 4).tolist()
-        kind_names, theme_names = self.kinds, self.themes
-        return [
-            (kind_names[kind], kind_score, dict(zip(theme_names, scores, strict=True)))
-            for kind, kind_score, scores in zip(
-                best.tolist(), best_scores, np.round(theme_scores, 4).tolist(), strict=True
-            )
-        ]
+        kinds = map(self.kinds.__getitem__, best.tolist())
+        # Built by `map` and `zip`, no Python loop per row.
+        theme_dicts = map(dict, map(zip, repeat(self.themes), np.round(theme_scores, 4).tolist()))
+        return list(zip(kinds, best_scores, theme_dicts, strict=True))
 
     def _cue_counts(self, rows: Sequence[Features]) -> tuple[np.ndarray, np.ndarray]:
         """The rows' kind cue counts (rows × kinds) and theme cue counts (rows × themes)."""
-        names = [f"kind:{kind}" for kind in self.kinds] + [f"theme:{t}" for t in self.themes]
-        cells = {name: column for column, name in enumerate(names)}
-        owners, cues, counts = cue_entries(rows)
-        columns = np.fromiter(map(cells.get, cues, repeat(-1)), np.int64, len(cues))
-        known = columns >= 0
-        table = np.zeros((len(rows), len(names)))
-        table[owners[known], columns[known]] = counts[known]  # a row names a cue once
-        kind_count = len(self.kinds)
-        return table[:, :kind_count], table[:, kind_count:].astype(np.int64)
+        kind_cues = np.zeros((len(rows), len(self.kinds)))
+        theme_cues = np.zeros((len(rows), len(self.themes)), dtype=np.int64)
+        cells = {f"kind:{kind}": (kind_cues, i) for i, kind in enumerate(self.kinds)}
+        cells |= {f"theme:{theme}": (theme_cues, i) for i, theme in enumerate(self.themes)}
+        for index, row in enumerate(rows):
+            for name, count in row.cues.items():
+                if name in cells:
+                    counts, column = cells[name]
+                    counts[index, column] = count
+        return kind_cues, theme_cues
 
     def _lexicon_kinds(self, cues: np.ndarray, rows: Sequence[Features]) -> np.ndarray:
         """The lexicon's kind distribution: cue counts and the hint, smoothed."""
         votes = self.settings["lexicon_smoothing"] + cues
-        kind_columns = {kind: column for column, kind in enumerate(self.kinds)}
-        hinted = np.fromiter((kind_columns.get(row.hint, -1) for row in rows), np.int64, len(rows))
-        voted = np.flatnonzero(hinted >= 0)
-        votes[voted, hinted[voted]] += self.settings["hint_votes"]
+        for index, row in enumerate(rows):
+            if row.hint in self.kinds:
+                votes[index, self.kinds.index(row.hint)] += self.settings["hint_votes"]
         return votes / votes.sum(axis=1, keepdims=True)
 
     def _lexicon_themes(self, cues: np.ndarray) -> np.ndarray:

@@ -210,7 +210,10 @@ class FeatureColumns:
             parts.setdefault(first, len(parts))
             parts.setdefault(second, len(parts))
         keys = list(dict.fromkeys([*vocabulary, *parts]))
-        self.lemma_ids = {key: index for index, key in enumerate(keys)}
+        ids = {key: index for index, key in enumerate(keys)}
+        # Cached per key as the rows hold it: the lemmatiser's key of a word form is one
+        # string object, found again by identity rather than by comparing characters.
+        self.lemma_ids = WordCache(lambda key: ids.get(key, NOT_FOUND))
         # One more entry, -1, for the id -1 of a key in neither.
         self.lemma_singles = np.array(
             [vocabulary.get(key, NOT_FOUND) for key in keys] + [NOT_FOUND], dtype=np.int64
@@ -291,7 +294,7 @@ class FeatureColumns:
         row_lemmas = [row.lemmas for row in rows]
         lemmas = list(chain.from_iterable(row_lemmas))
         owners = row_of_each(np.fromiter(map(len, row_lemmas), np.int64, len(rows)))
-        ids = np.fromiter(map(self.lemma_ids.get, lemmas, repeat(NOT_FOUND)), np.int64, len(lemmas))
+        ids = np.fromiter(map(self.lemma_ids.__getitem__, lemmas), np.int64, len(lemmas))
         singles = self.lemma_singles[ids]
         parts = self.lemma_parts[ids]
         first, second = parts[:-1], parts[1:]
