@@ -1,9 +1,11 @@
 """The classifier's feature rows: built from per-word caches, equal to scikit-learn's own."""
 
+import copy
 from dataclasses import replace
 
 import numpy as np
 import pytest
+from scipy.sparse import hstack
 
 from pipeline.config import section
 from pipeline.nlp import features
@@ -42,33 +44,49 @@ def model(rows) -> KindThemeModel:
     return fitted
 
 
-def test_cached_columns_give_the_fitted_vectorisers_rows(model, rows):
-    columns = FeatureColumns(
+def columns_of(model: KindThemeModel) -> FeatureColumns:
+    return FeatureColumns(
         model.lemma_vectorizer,
         model.char_vectorizer,
         model.meta_vectorizer,
         model.settings["char_ngram_range"],
+        model._weights(),
     )
-    pairs = [
-        (columns.lemma_block(rows), model.lemma_vectorizer.transform([r.lemmas for r in rows])),
-        (columns.char_block(rows), model.char_vectorizer.transform([r.text for r in rows])),
-        (columns.meta_block(rows), model.meta_vectorizer.transform(map(meta_features, rows))),
+
+
+def fitted_matrix(model: KindThemeModel, rows: list[Features]):
+    """The vectorisers' transforms, weighted, side by side; the character counts in
+    float64, as the batch matrix has them (the fitted vectoriser's are float32)."""
+    characters = copy.deepcopy(model.char_vectorizer).set_params(dtype=np.float64)
+    blocks = [
+        model.lemma_vectorizer.transform([row.lemmas for row in rows]),
+        characters.transform([row.text for row in rows]),
+        model.meta_vectorizer.transform(map(meta_features, rows)),
     ]
-    for built, expected in pairs:
-        assert built.shape == expected.shape
-        assert np.allclose(built.toarray(), expected.toarray(), atol=1e-6)
+    for block, weight in zip(blocks, model._weights(), strict=True):
+        block.data *= weight
+    return hstack(blocks, format="csr")
+
+
+def block_widths(model: KindThemeModel) -> list[int]:
+    vectorizers = (model.lemma_vectorizer, model.char_vectorizer, model.meta_vectorizer)
+    return [len(vectorizer.vocabulary_) for vectorizer in vectorizers]
+
+
+def test_the_batch_matrix_is_the_vectorisers_blocks_to_the_last_bit(model, rows):
+    built = columns_of(model).matrix(rows)
+    expected = fitted_matrix(model, rows)
+    assert built.shape == expected.shape == (len(rows), sum(block_widths(model)))
+    assert np.array_equal(built.toarray(), expected.toarray())
+    # Each row's entries by column, as the product sums them.
+    for row in range(len(rows)):
+        assert np.all(np.diff(built.indices[built.indptr[row] : built.indptr[row + 1]]) > 0)
 
 
 def test_meta_block_counts_a_repeated_actor_once(model, rows):
-    columns = FeatureColumns(
-        model.lemma_vectorizer,
-        model.char_vectorizer,
-        model.meta_vectorizer,
-        model.settings["char_ngram_range"],
-    )
     repeated = [replace(row, actors=(*row.actors, *row.actors, "generic:ngo")) for row in rows]
-    expected = model.meta_vectorizer.transform(map(meta_features, repeated))
-    assert np.array_equal(columns.meta_block(repeated).toarray(), expected.toarray())
+    built = columns_of(model).matrix(repeated)
+    assert np.array_equal(built.toarray(), fitted_matrix(model, repeated).toarray())
 
 
 def test_a_batch_predicts_as_its_rows_one_by_one(model, rows):
@@ -98,14 +116,10 @@ def test_readings_mark_classifier_and_content_words():
 
 
 def test_a_lemma_pair_across_two_rows_belongs_to_neither(model, rows):
-    columns = FeatureColumns(
-        model.lemma_vectorizer,
-        model.char_vectorizer,
-        model.meta_vectorizer,
-        model.settings["char_ngram_range"],
-    )
     assert "opieka nad" in model.lemma_vectorizer.vocabulary_
     split = [replace(rows[0], lemmas=("brak", "opieka")), replace(rows[0], lemmas=("nad",))]
-    built = columns.lemma_block([*split, replace(rows[0], lemmas=())])
-    expected = model.lemma_vectorizer.transform([row.lemmas for row in split] + [()])
-    assert np.allclose(built.toarray(), expected.toarray(), atol=1e-6)
+    batch = [*split, replace(rows[0], lemmas=())]
+    lemma_width = block_widths(model)[0]
+    built = columns_of(model).matrix(batch)[:, :lemma_width]
+    expected = model.lemma_vectorizer.transform([row.lemmas for row in batch])
+    assert np.array_equal(built.toarray(), expected.toarray())

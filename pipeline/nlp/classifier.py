@@ -17,6 +17,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import repeat
 
 import numpy as np
 from scipy.sparse import hstack
@@ -62,19 +63,22 @@ class KindThemeModel:
     fitted: bool = False
 
     def _matrix(self, rows: Sequence[Features], fit: bool = False):
-        if fit:
-            blocks = [
-                self.lemma_vectorizer.fit_transform([row.lemmas for row in rows]),
-                self.char_vectorizer.fit_transform([row.text for row in rows]),
-                self.meta_vectorizer.fit_transform([meta_features(row) for row in rows]),
-            ]
-        else:
-            columns = self._columns()
-            blocks = [columns.lemma_block(rows), columns.char_block(rows), columns.meta_block(rows)]
-        weights = (self.settings[name] for name in ("lemma_weight", "char_weight", "meta_weight"))
-        for block, weight in zip(blocks, weights, strict=True):
+        """The rows' weighted feature blocks side by side; with `fit`, fitting the
+        vectorisers on them (predicting builds the same matrix from `FeatureColumns`)."""
+        if not fit:
+            return self._columns().matrix(rows)
+        blocks = [
+            self.lemma_vectorizer.fit_transform([row.lemmas for row in rows]),
+            self.char_vectorizer.fit_transform([row.text for row in rows]),
+            self.meta_vectorizer.fit_transform([meta_features(row) for row in rows]),
+        ]
+        for block, weight in zip(blocks, self._weights(), strict=True):
             block.data *= weight  # the blocks are new matrices, scaled in place
         return hstack(blocks, format="csr")
+
+    def _weights(self) -> list[float]:
+        """The weights of the lemma, character and meta blocks."""
+        return [self.settings[name] for name in ("lemma_weight", "char_weight", "meta_weight")]
 
     def _columns(self) -> FeatureColumns:
         """The fitted vocabularies' columns per word form, built on first use."""
@@ -85,6 +89,7 @@ class KindThemeModel:
                 self.char_vectorizer,
                 self.meta_vectorizer,
                 self.settings["char_ngram_range"],
+                self._weights(),
             )
         return columns
 
@@ -156,13 +161,10 @@ class KindThemeModel:
         theme_scores = (1 - weight) * theme_model + weight * self._lexicon_themes(theme_cues)
         best = kind_scores.argmax(axis=1)
         best_scores = np.round(kind_scores[np.arange(len(rows)), best], 4).tolist()
-        kind_names, theme_names = self.kinds, self.themes
-        return [
-            (kind_names[kind], kind_score, dict(zip(theme_names, scores, strict=True)))
-            for kind, kind_score, scores in zip(
-                best.tolist(), best_scores, np.round(theme_scores, 4).tolist(), strict=True
-            )
-        ]
+        kinds = map(self.kinds.__getitem__, best.tolist())
+        # Built by `map` and `zip`, no Python loop per row.
+        theme_dicts = map(dict, map(zip, repeat(self.themes), np.round(theme_scores, 4).tolist()))
+        return list(zip(kinds, best_scores, theme_dicts, strict=True))
 
     def _cue_counts(self, rows: Sequence[Features]) -> tuple[np.ndarray, np.ndarray]:
         """The rows' kind cue counts (rows × kinds) and theme cue counts (rows × themes)."""

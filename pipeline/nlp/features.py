@@ -14,7 +14,8 @@ import math
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain, pairwise, repeat
+from itertools import chain, compress, pairwise, repeat
+from operator import itemgetter
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -23,10 +24,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 from spacy.tokens import Doc
 
-from pipeline.nlp.readings import readings_of
+from pipeline.nlp.lexicons import lemma_keys
+from pipeline.nlp.readings import Reading, readings_of
 from pipeline.nlp.text import WordCache, doc_fields, fold, register_doc_extensions, text_of
 
 register_doc_extensions("kind_hint")
+
+_IS_FEATURE = itemgetter(Reading._fields.index("feature"))
 
 
 @dataclass(frozen=True)
@@ -44,18 +48,17 @@ class Features:
 def features_of(doc: Doc) -> Features:
     """The features of a doc that went through the lemmatiser, actors and cues."""
     fields = doc_fields(doc)
+    actors = fields.get("actors")
     return Features(
         text_of(doc),
-        tuple([item.key for item in readings_of(doc) if item.feature]),
+        # The folded lemmas of the classifier's words, picked without a Python loop.
+        tuple(compress(lemma_keys(doc), map(_IS_FEATURE, readings_of(doc)))),
         dict(fields.get("cues") or {}),
         fields.get("kind_hint"),
         fields.get("language") or "pl",
-        tuple(
-            [
-                actor.organization_id or f"generic:{actor.sector}"
-                for actor in (fields.get("actors") or ())
-            ]
-        ),
+        tuple([actor.organization_id or f"generic:{actor.sector}" for actor in actors])
+        if actors
+        else (),
     )
 
 
@@ -92,41 +95,24 @@ def meta_features(row: Features) -> dict[str, float]:
     return meta
 
 
-def tfidf(
-    rows: np.ndarray, columns: np.ndarray, count: int, vectorizer: TfidfVectorizer
-) -> csr_matrix:
-    """Column indices and the row (of `count`) each is in, any order (repeats = counts)
-    → sublinear TF × IDF, L2-normalised: what the fitted vectoriser's transform gives.
-
-    The counts come from one sort of the whole batch's (row, column) keys, a third of
-    the time scipy's per-row `sum_duplicates` takes; the matrix is the same, its columns
-    sorted within each row. The keys are 32-bit when they fit, which sorts faster.
-    """
-    width = len(vectorizer.vocabulary_)
-    key_type = np.int32 if width * count < 2**31 else np.int64
-    keys = rows.astype(key_type) * width + columns
-    keys.sort()
-    first = np.ones(len(keys), dtype=bool)
-    np.not_equal(keys[1:], keys[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    counts = np.diff(starts, append=len(keys))
-    present = keys[starts]
-    # Row r's keys lie in [r * width, (r + 1) * width): its first is found by a search
-    # of the sorted keys, and its columns are its keys less r * width (no division).
-    row_starts = np.arange(count + 1, dtype=key_type) * width
-    indptr = np.searchsorted(present, row_starts)
-    indices = present - np.repeat(row_starts[:-1], np.diff(indptr))
-    data = (1.0 + np.log(counts)) * vectorizer.idf_[indices]
-    matrix = csr_matrix((data, indices, indptr), shape=(count, width))
-    # What sklearn.preprocessing.normalize runs, without its argument checks, which cost
-    # more than the normalising on a batch.
-    inplace_csr_row_normalize_l2(matrix)
-    return matrix
-
-
 def row_of_each(lengths: np.ndarray) -> np.ndarray:
     """The row of each item of rows `lengths` long, laid one after the other."""
     return np.repeat(np.arange(len(lengths)), lengths)
+
+
+def spans(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The positions in [start, end) of each (start, end), one span after the other."""
+    lengths = ends - starts
+    offsets = np.cumsum(lengths) - lengths  # where each span's positions begin
+    return np.arange(lengths.sum()) + np.repeat(starts - offsets, lengths)
+
+
+def cue_entries(rows: Sequence[Features]) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """The rows' cues one after the other: the row of each, its name and its count."""
+    cues = [row.cues for row in rows]
+    names = list(chain.from_iterable(cues))
+    counts = np.fromiter(chain.from_iterable(map(dict.values, cues)), np.int64, len(names))
+    return row_of_each(np.fromiter(map(len, cues), np.int64, len(rows))), names, counts
 
 
 def pair_columns(vocabulary: dict[str, int]) -> dict[tuple[str, str], int]:
@@ -141,10 +127,25 @@ def pair_columns(vocabulary: dict[str, int]) -> dict[tuple[str, str], int]:
 
 
 COLUMN_BYTES = 4  # a column id in the word caches: np.int32
+NOT_FOUND = -1  # the column of a term out of the vocabulary
+
+
+def prefixed_columns(vocabulary: dict[str, int], prefix: str) -> dict[str, int]:
+    """The columns of the DictVectorizer features f"{prefix}={name}", by name."""
+    start = f"{prefix}="
+    return {
+        name[len(start) :]: column for name, column in vocabulary.items() if name.startswith(start)
+    }
 
 
 class FeatureColumns:
-    """The fitted vocabularies' column ids per word form, cached, giving a batch's rows.
+    """The fitted vocabularies' columns, giving a batch's feature matrix in one go.
+
+    The matrix is the three blocks side by side (lemmas, character n-grams, meta), each
+    scaled by its weight, as the fitted vectorisers' transforms and `scipy.sparse.hstack`
+    give it, to the last bit: the same entries in the same order, computed by the same
+    operations. Every (row, column) occurrence of the batch becomes one integer key, and
+    one sort of the keys gives the counts, the rows and the column order of all blocks.
 
     A text's character n-gram columns are its words' columns one after the other (a
     word is split off at white space, so each word's are the same in every text); a
@@ -157,10 +158,9 @@ class FeatureColumns:
         characters: TfidfVectorizer,
         meta: DictVectorizer,
         ngram_range: Sequence[int],
+        weights: Sequence[float],
     ) -> None:
-        self.lemmas = lemmas
-        self.characters = characters
-        self.meta = meta
+        """weights: the lemma, character and meta blocks' (config annotate.classifier)."""
         low, high = ngram_range
         vocabulary = characters.vocabulary_
 
@@ -172,36 +172,142 @@ class FeatureColumns:
         # Per word as written, through its folded form: "Dzieci" and "dzieci" share one.
         by_folded = WordCache(folded_columns)
         self.word_columns = WordCache(lambda word: by_folded[fold(word)])
-        self.lemma_pairs = pair_columns(lemmas.vocabulary_)
+        widths = [len(lemmas.vocabulary_), len(vocabulary), len(meta.vocabulary_)]
+        self.char_start, self.meta_start, self.width = np.cumsum(widths).tolist()
+        self._lemma_terms(lemmas.vocabulary_)
         # The meta columns of cue names, languages, actors and hints, as `meta_features`
-        # names them (None: not in the vocabulary).
-        self.meta_columns = tuple(
-            WordCache(lambda name, prefix=prefix: meta.vocabulary_.get(f"{prefix}={name}"))
+        # names them.
+        self.cue_columns, self.language_columns, self.actor_columns, self.hint_columns = (
+            prefixed_columns(meta.vocabulary_, prefix)
             for prefix in ("cue", "language", "actor", "hint")
         )
+        is_cue = np.zeros(widths[2], dtype=bool)
+        is_cue[list(self.cue_columns.values())] = True
+        self.is_cue = is_cue
+        # Per column: the IDF (0 for meta, whose values are set apart).
+        self.idf = np.concatenate([lemmas.idf_, characters.idf_, np.zeros(widths[2])])
+        self.block_starts = np.array([0, self.char_start, self.meta_start])
+        lemma_weight, char_weight, self.meta_weight = weights
+        # The lemma and character blocks' weights other than 1 (x * 1.0 is x), by columns.
+        self.scaled = [
+            (low, high, weight)
+            for low, high, weight in [
+                (0, self.char_start, lemma_weight),
+                (self.char_start, self.meta_start, char_weight),
+            ]
+            if weight != 1.0
+        ]
+        self.frequencies = np.zeros(1)
+        self.log1p = np.zeros(0)
 
-    def lemma_block(self, rows: Sequence[Features]) -> csr_matrix:
-        """TF-IDF of the rows' lemma terms: the lemmas, then their pairs looked up as
-        tuples (no string is built for a pair), -1 for those out of the vocabulary.
+    def _lemma_terms(self, vocabulary: dict[str, int]) -> None:
+        """Ids of the lemma keys for the batch look-up: each key's single-term column
+        and its id as a part of pair terms (-1: none), and the pair terms as sorted
+        codes (first part × parts + second part) with their columns."""
+        pairs = pair_columns(vocabulary)
+        parts: dict[str, int] = {}
+        for first, second in pairs:
+            parts.setdefault(first, len(parts))
+            parts.setdefault(second, len(parts))
+        keys = list(dict.fromkeys([*vocabulary, *parts]))
+        ids = {key: index for index, key in enumerate(keys)}
+        # Cached per key as the rows hold it: the lemmatiser's key of a word form is one
+        # string object, found again by identity rather than by comparing characters.
+        self.lemma_ids = WordCache(lambda key: ids.get(key, NOT_FOUND))
+        # One more entry, -1, for the id -1 of a key in neither.
+        self.lemma_singles = np.array(
+            [vocabulary.get(key, NOT_FOUND) for key in keys] + [NOT_FOUND], dtype=np.int64
+        )
+        self.lemma_parts = np.array(
+            [parts.get(key, NOT_FOUND) for key in keys] + [NOT_FOUND], dtype=np.int64
+        )
+        self.part_count = len(parts)
+        codes = np.array(
+            [parts[first] * self.part_count + parts[second] for first, second in pairs],
+            dtype=np.int64,
+        )
+        order = np.argsort(codes)
+        # An end code no pair has, so that a search never runs past the end.
+        self.pair_codes = np.append(codes[order], np.iinfo(np.int64).max)
+        self.pair_targets = np.append(np.array(list(pairs.values()), np.int64)[order], NOT_FOUND)
+
+    def matrix(self, rows: Sequence[Features]) -> csr_matrix:
+        """The rows' weighted feature matrix, as the classifier is fitted on: lemma and
+        character TF-IDF (sublinear TF, L2-normalised rows), meta values, side by side."""
+        count = len(rows)
+        key_type = np.int32 if self.width * (count + 1) < 2**31 else np.int64
+        parts = [self._lemma_entries(rows), self._char_entries(rows), self._meta_entries(rows)]
+        keys = np.concatenate([owners for owners, _ in parts]).astype(key_type)
+        keys *= self.width
+        keys += np.concatenate([columns for _, columns in parts]).astype(key_type)
+        keys.sort()
+        first = np.ones(len(keys), dtype=bool)
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        counts = np.empty_like(starts)
+        np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+        counts[-1:] = len(keys) - starts[-1:]
+        present = keys[starts]
+        # Row r's keys lie in [r * width, (r + 1) * width), its lemma, character and meta
+        # keys in turn: where each starts is found by a search of the sorted keys, and a
+        # row's columns are its keys less r * width (no division).
+        row_starts = np.arange(count + 1, dtype=key_type) * self.width
+        block_starts = row_starts[:-1, np.newaxis] + self.block_starts.astype(key_type)
+        segments = np.searchsorted(present, np.append(block_starts.ravel(), row_starts[-1]))
+        indptr = segments[::3]
+        indices = present - np.repeat(row_starts[:-1], np.diff(indptr))
+        data = self._term_frequencies(counts)
+        data *= self.idf[indices]
+        # Each row's lemma, character and meta entries (whose IDF is 0) normalised apart,
+        # as rows of their own: what the vectorisers' transforms do per block.
+        inplace_csr_row_normalize_l2(
+            csr_matrix((data, indices, segments), shape=(3 * count, self.width))
+        )
+        meta = spans(segments[2::3], segments[3::3])
+        data[meta] = self._meta_values(indices[meta] - self.meta_start, counts[meta])
+        data[meta] *= self.meta_weight
+        for low, high, weight in self.scaled:
+            data[(indices >= low) & (indices < high)] *= weight
+        return csr_matrix((data, indices, indptr), shape=(count, self.width))
+
+    def _term_frequencies(self, counts: np.ndarray) -> np.ndarray:
+        """1 + log(count) per count, from a table of `np.log` (the same values)."""
+        top = int(counts.max(initial=0))
+        if top >= len(self.frequencies):
+            self.frequencies = np.append(0.0, 1.0 + np.log(np.arange(1, top + 1)))
+        return self.frequencies[counts]
+
+    def _meta_values(self, columns: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """The meta entries' values: log1p of a cue's count (as `math.log1p`), 1 for the
+        language, an actor (named once or more) and the hint."""
+        top = int(counts.max(initial=0))
+        if top >= len(self.log1p):
+            self.log1p = np.array([math.log1p(count) for count in range(top + 1)])
+        return np.where(self.is_cue[columns], self.log1p[counts], 1.0)
+
+    def _lemma_entries(self, rows: Sequence[Features]) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of each of the rows' lemma terms in the vocabulary: the lemmas,
+        then their adjacent pairs, found by code in the sorted pair codes.
 
         The whole batch's lemmas are looked up in one run, and their pairs too (a pair
         across two rows belongs to neither): no Python loop per row."""
         row_lemmas = [row.lemmas for row in rows]
         lemmas = list(chain.from_iterable(row_lemmas))
-        size = len(lemmas)
         owners = row_of_each(np.fromiter(map(len, row_lemmas), np.int64, len(rows)))
-        single, pair = self.lemmas.vocabulary_.get, self.lemma_pairs.get
-        singles = np.fromiter(map(single, lemmas, repeat(-1)), np.int32, size)
-        pairs = np.fromiter(map(pair, pairwise(lemmas), repeat(-1)), np.int32, max(size - 1, 0))
-        pair_owners = owners[:-1]
-        pairs[owners[1:] != pair_owners] = -1
-        found = np.concatenate([singles, pairs])
-        known = found >= 0
-        owned = np.concatenate([owners, pair_owners])
-        return tfidf(owned[known], found[known], len(rows), self.lemmas)
+        ids = np.fromiter(map(self.lemma_ids.__getitem__, lemmas), np.int64, len(lemmas))
+        singles = self.lemma_singles[ids]
+        parts = self.lemma_parts[ids]
+        first, second = parts[:-1], parts[1:]
+        paired = (first >= 0) & (second >= 0) & (owners[:-1] == owners[1:])
+        codes = first[paired] * self.part_count + second[paired]
+        found = np.searchsorted(self.pair_codes, codes)
+        pairs = np.where(self.pair_codes[found] == codes, self.pair_targets[found], NOT_FOUND)
+        columns = np.concatenate([singles, pairs])
+        known = columns >= 0
+        return np.concatenate([owners, owners[:-1][paired]])[known], columns[known]
 
-    def char_block(self, rows: Sequence[Features]) -> csr_matrix:
-        """TF-IDF of the rows' character n-grams."""
+    def _char_entries(self, rows: Sequence[Features]) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of each character n-gram of the rows' texts in the vocabulary."""
         row_words = [row.text.split() for row in rows]
         row_ends = np.cumsum(np.fromiter(map(len, row_words), np.int64, len(rows)))
         found = list(map(self.word_columns.__getitem__, chain.from_iterable(row_words)))
@@ -209,34 +315,38 @@ class FeatureColumns:
         ends = np.zeros(len(found) + 1, dtype=np.int64)
         np.cumsum(np.fromiter(map(len, found), np.int64, len(found)), out=ends[1:])
         lengths = np.diff(ends[row_ends], prepend=0) // COLUMN_BYTES
-        columns = np.frombuffer(b"".join(found), dtype=np.int32)
-        return tfidf(row_of_each(lengths), columns, len(rows), self.characters)
+        columns = np.frombuffer(b"".join(found), dtype=np.int32) + self.char_start
+        return row_of_each(lengths), columns
 
-    def meta_block(self, rows: Sequence[Features]) -> csr_matrix:
-        """The rows' meta features, as the fitted DictVectorizer's transform gives them
-        (`meta_features`), their columns looked up once per cue, language, actor and hint."""
-        cue, language, actor, hint = self.meta_columns
-        columns: list[int] = []
-        values: list[float] = []
-        indptr = [0]
-        for row in rows:
-            for name, count in row.cues.items():
-                column = cue[name]
-                if column is not None:
-                    columns.append(column)
-                    values.append(math.log1p(count))
-            # An actor id may repeat (two unnamed NGOs): its feature is there once.
-            named = [language[row.language], *map(actor.__getitem__, dict.fromkeys(row.actors))]
-            if row.hint:
-                named.append(hint[row.hint])
-            for column in named:
-                if column is not None:
-                    columns.append(column)
-                    values.append(1.0)
-            indptr.append(len(columns))
-        matrix = csr_matrix(
-            (np.array(values, dtype=np.float64), np.array(columns, dtype=np.int32), indptr),
-            shape=(len(rows), len(self.meta.vocabulary_)),
+    def _meta_entries(self, rows: Sequence[Features]) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of each of the rows' meta features in the vocabulary: a cue
+        counted n times n times over (its value comes from the count), the language,
+        each actor named and the hint."""
+        cue_owners, names, cue_counts = cue_entries(rows)
+        cue_columns = np.fromiter(
+            map(self.cue_columns.get, names, repeat(NOT_FOUND)), np.int64, len(names)
         )
-        matrix.sort_indices()
-        return matrix
+        row_actors = [row.actors for row in rows]
+        actors = list(chain.from_iterable(row_actors))
+        actor_owners = row_of_each(np.fromiter(map(len, row_actors), np.int64, len(rows)))
+        languages, hints = ([getattr(row, name) for row in rows] for name in ("language", "hint"))
+        every = np.arange(len(rows))
+        owners = np.concatenate([np.repeat(cue_owners, cue_counts), actor_owners, every, every])
+        columns = np.concatenate(
+            [
+                np.repeat(cue_columns, cue_counts),
+                np.fromiter(
+                    map(self.actor_columns.get, actors, repeat(NOT_FOUND)), np.int64, len(actors)
+                ),
+                np.fromiter(
+                    map(self.language_columns.get, languages, repeat(NOT_FOUND)),
+                    np.int64,
+                    len(rows),
+                ),
+                np.fromiter(
+                    map(self.hint_columns.get, hints, repeat(NOT_FOUND)), np.int64, len(rows)
+                ),
+            ]
+        )
+        known = columns >= 0
+        return owners[known], columns[known] + self.meta_start
