@@ -14,10 +14,11 @@ registrants' organisations (`with_registered`).
 from __future__ import annotations
 
 import csv
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from pipeline.config import section
@@ -48,6 +49,7 @@ class OrganizationMention:
 
 
 _mention_start = attrgetter("start")
+_START = itemgetter(0)  # of a (start, end, word) span
 
 
 @dataclass(frozen=True)
@@ -184,14 +186,11 @@ def find_organizations(
     spans = found_words.spans
     if district_mentions is None:
         district_mentions = find_districts(text, spans, keys)
-    district_at: dict[int, str] = {}
-    if district_mentions:
-        position_of = {start: position for position, (start, _, _) in enumerate(spans)}
-        district_at = {
-            position_of[mention.start]: mention.code
-            for mention in district_mentions
-            if mention.start in position_of
-        }
+    district_at: dict[int, str] = {}  # word position -> district code
+    for mention in district_mentions:
+        position = bisect_left(spans, mention.start, key=_START)
+        if position < len(spans) and spans[position][0] == mention.start:
+            district_at[position] = mention.code
     by_district = found.by_district
     mentions: dict[str, OrganizationMention] = {}
     for match in matches:

@@ -127,14 +127,9 @@ def test_working_group_names_and_bare_heads_are_not_organisations(pipelines):
         ("Stow. Nowy Dom i SP 12", [("Stow. Nowy Dom", "ngo"), ("SP 12", "local_government")]),
         ("d’Fundacja Nowa Droga pomaga", [("Fundacja Nowa Droga", "ngo")]),
         ("Brak miejsc w SP, LO pelne", []),
-        # An adjective before the head, and a head twice.
         (
             "Spotkanie: Praski  Klub Seniora i Klub Sportowy Wola",
             [("Praski  Klub Seniora", "ngo"), ("Klub Sportowy Wola", "ngo")],
-        ),
-        (
-            "Na Ursusie_x Warszawska Fundacja Pomocy, Fundacja Dobra i Fundacji",
-            [("Warszawska Fundacja Pomocy", "ngo"), ("Fundacja Dobra", "ngo")],
         ),
     ],
 )

@@ -19,6 +19,7 @@ from pipeline.nlp.text import (
     WORD,
     BatchComponent,
     TextWords,
+    WordCache,
     doc_fields,
     fold,
     register_doc_extensions,
@@ -34,6 +35,10 @@ ACTOR_CONTEXT = "lexicon/actor-context.yaml"
 register_doc_extensions("actors")
 
 _START = itemgetter(0)  # of a (start character, actor) pair
+
+# One Actor per (name as written, sector, organization_id, generic): immutable, so one
+# object serves every doc naming it, and the dataclass is not made again each time.
+_ACTORS = WordCache(lambda fields: Actor(*fields))
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,8 @@ def _is_not_actor(
 def _refugee_qualified(keys: list[str], start: int, end: int, context: ActorContext) -> bool:
     """ "ukraińskie nauczycielki", "wolontariuszki z Ukrainy": qualified as Ukrainian."""
     window = keys[max(0, start - 1) : end + 2]
+    if not context.refugee_qualifiers.could_match(window):
+        return False  # most generics: no qualifier next to them
     offset = min(start, 1)
     return any(
         match.end <= offset or match.start >= offset + end - start
@@ -178,7 +185,8 @@ def _organizations(
     found = []
     for mention in find_organizations(text, district_mentions, found_words):
         organization = organizations[mention.organization_id]
-        found.append((mention.start, Actor(mention.text, organization.sector, organization.id)))
+        actor = _ACTORS[(mention.text, organization.sector, organization.id, False)]
+        found.append((mention.start, actor))
     return found
 
 
@@ -203,7 +211,7 @@ def _generic_actors(
         first = doc[match.start]
         last = doc[match.end - 1] if match.end - match.start > 1 else first
         start, end = first.idx, last.idx + len(last)
-        touches = any(
+        touches = covered and any(
             begin <= start < finish
             or (finish <= start and not text[finish:start].strip())
             or (end <= begin and not text[end:begin].strip())
@@ -217,7 +225,7 @@ def _generic_actors(
         if generic.people and _refugee_qualified(keys, match.start, match.end, context):
             sector = "refugee_led"
         seen.add(generic.id)
-        found.append((start, Actor(text[start:end], sector, generic=True)))
+        found.append((start, _ACTORS[(text[start:end], sector, None, True)]))
     return found
 
 

@@ -113,18 +113,6 @@ def _anchored_patterns(word: str) -> tuple[int, ...]:
 _ANCHORED_PATTERNS = WordCache(_anchored_patterns)
 
 
-def _match_start_bound(text: str, head_start: int) -> int:
-    """The earliest start of a head pattern's match whose head starts at head_start or
-    later: the head itself, or the adjective (word characters, then spaces) before it."""
-    position = head_start
-    while position and text[position - 1].isspace():
-        position -= 1
-    # `\w`: what str.isalnum() accepts, and the underscore.
-    while position and (text[position - 1].isalnum() or text[position - 1] == "_"):
-        position -= 1
-    return position
-
-
 def find_unknown_names(
     text: str, known: list[tuple[int, int]], words: list[str] | None = None
 ) -> list[tuple[int, Actor]]:
@@ -133,27 +121,17 @@ def find_unknown_names(
 
     A name running into a registry mention stops before it ("Parafia św. Zygmunta i PCK").
     Only the patterns whose first word the text has are tried (words: its `WORD`
-    matches, when already known): most texts name no organisation this way. A head
-    pattern is tried from its first word's first occurrence (less an adjective) on.
+    matches, when already known): most texts name no organisation this way.
     """
     found_words = WORD.findall(text) if words is None else words
     anchored_patterns = _ANCHORED_PATTERNS.__getitem__
     if not any(map(anchored_patterns, found_words)):
         return []  # most texts: no word a pattern starts with
-    first_words: dict[int, str] = {}  # pattern index -> the first word it is anchored at
-    for word in found_words:
-        for index in anchored_patterns(word):
-            first_words.setdefault(index, word)
+    anchored: set[int] = set().union(*map(anchored_patterns, found_words))
     patterns = name_patterns()
     candidates: list[tuple[int, int, str]] = []
-    for index in sorted(first_words):
-        pattern = patterns[index]
-        # A head starts at a word it is anchored at, never before that word's first
-        # occurrence; a suffix pattern's name comes before its anchor, so from the start.
-        search_from = (
-            _match_start_bound(text, text.find(first_words[index])) if pattern.head_end else 0
-        )
-        for match in pattern.expression.finditer(text, search_from):
+    for pattern in (patterns[index] for index in sorted(anchored)):
+        for match in pattern.expression.finditer(text):
             start, end = match.start(), match.end()
             name_start = match.end(pattern.head_end) if pattern.head_end else start
             inside = [begin for begin, finish in known if begin < end and finish > start]
