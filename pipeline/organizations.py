@@ -14,9 +14,11 @@ registrants' organisations (`with_registered`).
 from __future__ import annotations
 
 import csv
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from pipeline.config import section
@@ -28,7 +30,7 @@ from pipeline.nlp.lexicons import read_yaml
 from pipeline.nlp.model_cache import derived
 from pipeline.nlp.phrases import PhraseIndex
 from pipeline.nlp.polish import polish_analyser, polish_generator
-from pipeline.nlp.text import WORD, fold, is_capitalised, words
+from pipeline.nlp.text import WORD, TextWords, fold, is_capitalised, words
 from pipeline.records import Actor, Annotation, Item, Organization
 from pipeline.vocabulary import codes, data_path
 
@@ -44,6 +46,10 @@ class OrganizationMention:
     start: int
     end: int
     text: str
+
+
+_mention_start = attrgetter("start")
+_START = itemgetter(0)  # of a (start, end, word) span
 
 
 @dataclass(frozen=True)
@@ -162,61 +168,69 @@ def registry() -> Registry:
 def find_organizations(
     text: str,
     district_mentions: list[DistrictMention] | None = None,
-    spans: list[tuple[int, int, str]] | None = None,
-    keys: list[str] | None = None,
+    found_words: TextWords | None = None,
 ) -> list[OrganizationMention]:
     """Registry organisations named in the text, in order, each once.
 
-    district_mentions, spans, keys: the text's districts, words and folded words when
-    already known (saves finding them again).
+    district_mentions, found_words: the text's districts and words when already known
+    (saves finding them again); the words' offsets are asked for only when an alias
+    matches.
     """
     found = registry()
-    window = section("annotate").get("organizations", {}).get("district_window", 3)
-    if spans is None or keys is None:
-        spans = list(words(text))
-        keys = [fold(word) for _, _, word in spans]
+    if found_words is None:
+        found_words = TextWords(text)
+    keys = found_words.keys
     matches = found.index.find(keys, longest=True)
     if not matches:
-        return []  # as for about half the texts given: no district positions needed
+        return []  # as for about half the texts given: no offsets or districts needed
+    spans = found_words.spans
     if district_mentions is None:
         district_mentions = find_districts(text, spans, keys)
-    district_at: dict[int, str] = {}
-    if district_mentions:
-        position_of = {start: position for position, (start, _, _) in enumerate(spans)}
-        district_at = {
-            position_of[mention.start]: mention.code
-            for mention in district_mentions
-            if mention.start in position_of
-        }
+    district_at: dict[int, str] = {}  # word position -> district code
+    for mention in district_mentions:
+        position = bisect_left(spans, mention.start, key=_START)
+        if position < len(spans) and spans[position][0] == mention.start:
+            district_at[position] = mention.code
+    by_district = found.by_district
     mentions: dict[str, OrganizationMention] = {}
     for match in matches:
         pattern: AliasPattern = match.value
         if not _written_as(pattern, spans, match.start):
             continue
         start, end = spans[match.start][0], spans[match.end - 1][1]
-        districts = _districts_of(match.start, match.end, keys, district_at, window)
-        children = [
-            found.by_district[(pattern.organization_id, code)]
-            for code in districts
-            if (pattern.organization_id, code) in found.by_district
-        ]
-        for organization_id in children or [pattern.organization_id]:
-            mentions.setdefault(
-                organization_id, OrganizationMention(organization_id, start, end, text[start:end])
-            )
-    return sorted(mentions.values(), key=lambda mention: mention.start)
+        organization_ids = [pattern.organization_id]
+        if district_at:
+            children = [
+                by_district[(pattern.organization_id, code)]
+                for code in _districts_of(match.start, match.end, keys, district_at)
+                if (pattern.organization_id, code) in by_district
+            ]
+            organization_ids = children or organization_ids
+        for organization_id in organization_ids:
+            if organization_id not in mentions:
+                mentions[organization_id] = OrganizationMention(
+                    organization_id, start, end, text[start:end]
+                )
+    if len(mentions) == 1:
+        return list(mentions.values())
+    return sorted(mentions.values(), key=_mention_start)
 
 
-def _districts_of(
-    start: int, end: int, keys: list[str], district_at: dict[int, str], window: int
-) -> list[str]:
+@cache
+def _district_window() -> int:
+    """How many words after an institution's name its district may come (config)."""
+    return section("annotate").get("organizations", {}).get("district_window", 3)
+
+
+def _districts_of(start: int, end: int, keys: list[str], district_at: dict[int, str]) -> list[str]:
     """The districts an institution's mention is qualified by.
 
-    "OPS-u na Bielanach", "UD Mokotów": the first district within `window` words after,
-    and those joined to it ("OPS z Wawra i Wesołej"). Without one, the district named
-    before it when only one is ("Na Woli działa punkt przy urzędzie dzielnicy").
+    "OPS-u na Bielanach", "UD Mokotów": the first district within `_district_window()`
+    words after, and those joined to it ("OPS z Wawra i Wesołej"). Without one, the
+    district named before it when only one is ("Na Woli działa punkt przy urzędzie
+    dzielnicy").
     """
-    for position in range(end, min(end + window, len(keys))):
+    for position in range(end, min(end + _district_window(), len(keys))):
         if position in district_at:
             codes_found = [district_at[position]]
             while keys[position + 1 : position + 2] in (["i"], ["oraz"], ["and"]) and (

@@ -127,6 +127,10 @@ def test_working_group_names_and_bare_heads_are_not_organisations(pipelines):
         ("Stow. Nowy Dom i SP 12", [("Stow. Nowy Dom", "ngo"), ("SP 12", "local_government")]),
         ("d’Fundacja Nowa Droga pomaga", [("Fundacja Nowa Droga", "ngo")]),
         ("Brak miejsc w SP, LO pelne", []),
+        (
+            "Spotkanie: Praski  Klub Seniora i Klub Sportowy Wola",
+            [("Praski  Klub Seniora", "ngo"), ("Klub Sportowy Wola", "ngo")],
+        ),
     ],
 )
 def test_unknown_names_by_their_first_word(text, expected):

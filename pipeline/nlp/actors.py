@@ -10,13 +10,16 @@ from operator import itemgetter
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.nlp.districts import DistrictMention
 from pipeline.nlp.lexicons import lemma_keys, phrase_keys, read_yaml
 from pipeline.nlp.model_cache import derived
 from pipeline.nlp.names import find_unknown_names
-from pipeline.nlp.phrases import PhraseIndex
+from pipeline.nlp.phrases import PhraseIndex, PhraseMatch
 from pipeline.nlp.text import (
     WORD,
     BatchComponent,
+    TextWords,
+    WordCache,
     doc_fields,
     fold,
     register_doc_extensions,
@@ -32,6 +35,10 @@ ACTOR_CONTEXT = "lexicon/actor-context.yaml"
 register_doc_extensions("actors")
 
 _START = itemgetter(0)  # of a (start character, actor) pair
+
+# One Actor per (name as written, sector, organization_id, generic): immutable, so one
+# object serves every doc naming it, and the dataclass is not made again each time.
+_ACTORS = WordCache(lambda fields: Actor(*fields))
 
 
 @dataclass(frozen=True)
@@ -91,12 +98,19 @@ def _words_before(text: str, start: int, count: int = 2) -> list[str]:
 
 
 def _is_not_actor(
-    doc: Doc, start: int, end: int, generic: GenericActor, language: str, context: ActorContext
+    doc: Doc,
+    text: str,
+    start: int,
+    end: int,
+    start_char: int,
+    generic: GenericActor,
+    language: str,
+    context: ActorContext,
 ) -> bool:
-    """A location ("w mieście") or an English noun modifier ("school staff"), not an actor."""
-    if generic.place and context.place_after.intersection(
-        _words_before(text_of(doc), doc[start].idx)
-    ):
+    """A location ("w mieście") or an English noun modifier ("school staff"), not an actor.
+
+    start, end: the generic's tokens; start_char: its first character."""
+    if generic.place and context.place_after.intersection(_words_before(text, start_char)):
         return True
     if language == "en" and end - start == 1 and end < len(doc):
         head, following = doc[start], doc[end]
@@ -108,6 +122,8 @@ def _is_not_actor(
 def _refugee_qualified(keys: list[str], start: int, end: int, context: ActorContext) -> bool:
     """ "ukraińskie nauczycielki", "wolontariuszki z Ukrainy": qualified as Ukrainian."""
     window = keys[max(0, start - 1) : end + 2]
+    if not context.refugee_qualifiers.could_match(window):
+        return False  # most generics: no qualifier next to them
     offset = min(start, 1)
     return any(
         match.end <= offset or match.start >= offset + end - start
@@ -140,38 +156,62 @@ def find_actors(doc: Doc, language: str) -> list[tuple[int, Actor]]:
     inside or next to an organisation's name, locations and English noun modifiers are
     left out.
     """
+    found_words = text_words(doc)
+    text = found_words.text
+    found = _organizations(text, found_words, doc_fields(doc).get("district_mentions"))
+    # Generic names next to an organisation ("SWPS University") belong to it.
+    covered = [(start, start + len(actor.name)) for start, actor in found]
+    unknown = find_unknown_names(text, covered, found_words.words)
+    if unknown:
+        covered += [(start, start + len(actor.name)) for start, actor in unknown]
+        found += unknown
+    keys = lemma_keys(doc)
+    matches = generic_index(language).find(keys, longest=True)
+    if matches:
+        found += _generic_actors(doc, text, keys, matches, covered, language)
+    if len(found) > 1:
+        found.sort(key=_START)  # in text order; stable: ties keep the order found
+    return found
+
+
+def _organizations(
+    text: str, found_words: TextWords, district_mentions: list[DistrictMention] | None
+) -> list[tuple[int, Actor]]:
+    """(start character, actor) of the registry organisations a text names, in order."""
     known = registry()
+    if not known.index.could_match(found_words.keys):
+        return []
     organizations = known.organizations
+    found = []
+    for mention in find_organizations(text, district_mentions, found_words):
+        organization = organizations[mention.organization_id]
+        actor = _ACTORS[(mention.text, organization.sector, organization.id, False)]
+        found.append((mention.start, actor))
+    return found
+
+
+def _generic_actors(
+    doc: Doc,
+    text: str,
+    keys: list[str],
+    matches: list[PhraseMatch],
+    covered: list[tuple[int, int]],
+    language: str,
+) -> list[tuple[int, Actor]]:
+    """(start character, actor) of the generic actors found (matches of the language's
+    generic index), each type once, but none touching a name (covered character spans)."""
     context = actor_context(language)
     found: list[tuple[int, Actor]] = []
-    covered: list[tuple[int, int]] = []
-    text = text_of(doc)
-    found_words = text_words(doc)
-    mentions = (
-        find_organizations(
-            text, doc_fields(doc).get("district_mentions"), found_words.spans, found_words.keys
-        )
-        if known.index.could_match(found_words.keys)
-        else []
-    )
-    for mention in mentions:
-        # Generic names next to an organisation ("SWPS University") belong to it.
-        covered.append((mention.start, mention.end))
-        organization = organizations[mention.organization_id]
-        found.append((mention.start, Actor(mention.text, organization.sector, organization.id)))
-    unknown = find_unknown_names(text, list(covered), found_words.words)
-    for start, actor in unknown:
-        covered.append((start, start + len(actor.name)))
-    found += unknown
-    keys = lemma_keys(doc)
     seen: set[str] = set()
-    for match in generic_index(language).find(keys, longest=True):
+    for match in matches:
         generic: GenericActor = match.value
         if generic.id in seen:
             continue
-        span = doc[match.start : match.end]
-        start, end = span.start_char, span.end_char
-        touches = any(
+        # The span's characters, without making the Span.
+        first = doc[match.start]
+        last = doc[match.end - 1] if match.end - match.start > 1 else first
+        start, end = first.idx, last.idx + len(last)
+        touches = covered and any(
             begin <= start < finish
             or (finish <= start and not text[finish:start].strip())
             or (end <= begin and not text[end:begin].strip())
@@ -179,15 +219,13 @@ def find_actors(doc: Doc, language: str) -> list[tuple[int, Actor]]:
         )
         if touches:
             continue
-        if _is_not_actor(doc, match.start, match.end, generic, language, context):
+        if _is_not_actor(doc, text, match.start, match.end, start, generic, language, context):
             continue
         sector = generic.sector
         if generic.people and _refugee_qualified(keys, match.start, match.end, context):
             sector = "refugee_led"
         seen.add(generic.id)
-        found.append((start, Actor(span.text, sector, generic=True)))
-    if len(found) > 1:
-        found.sort(key=_START)  # in text order; stable: ties keep the order found
+        found.append((start, _ACTORS[(text[start:end], sector, None, True)]))
     return found
 
 

@@ -124,10 +124,10 @@ def find_unknown_names(
     matches, when already known): most texts name no organisation this way.
     """
     found_words = WORD.findall(text) if words is None else words
-    by_word = list(map(_ANCHORED_PATTERNS.__getitem__, found_words))
-    if not any(by_word):  # most texts: no word a pattern starts with
-        return []
-    anchored: set[int] = set().union(*by_word)
+    anchored_patterns = _ANCHORED_PATTERNS.__getitem__
+    if not any(map(anchored_patterns, found_words)):
+        return []  # most texts: no word a pattern starts with
+    anchored: set[int] = set().union(*map(anchored_patterns, found_words))
     patterns = name_patterns()
     candidates: list[tuple[int, int, str]] = []
     for pattern in (patterns[index] for index in sorted(anchored)):
