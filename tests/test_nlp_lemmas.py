@@ -1,6 +1,9 @@
 """Lemmatisers: Morfeusz choices, diacritics restoration, Ukrainian and English lemmas."""
 
-from pipeline.nlp.lemmas import lemma_pipeline, lemmas_of
+import pytest
+import spacy
+
+from pipeline.nlp.lemmas import LEXEME_ATTRIBUTES, blank_pipeline, lemma_pipeline, lemmas_of
 from pipeline.nlp.readings import content_lemmas
 
 
@@ -52,3 +55,17 @@ def test_language_is_detected_when_not_given():
 def test_content_lemmas_leave_out_stop_words_and_numbers():
     doc = lemma_pipeline("pl")("Do 15.06 trzeba znaleźć mieszkania dla rodzin.")
     assert content_lemmas(doc) == ["znaleźć", "mieszkanie", "rodzina"]
+
+
+@pytest.mark.parametrize("language", ["pl", "uk", "en"])
+def test_new_lexemes_have_the_attributes_read_as_spacy_blank_gives_them(language):
+    text = "Zupełnie-Nowe słowoXyz, «Гґрунт» 12,5 km² (ŁÓDŹ) \t e-mail: a@b.pl ... ДОБРЕ!"
+    ours, blank = blank_pipeline(language).make_doc(text), spacy.blank(language).make_doc(text)
+    assert [t.text for t in ours] == [t.text for t in blank]
+    assert ours.lang_ == blank.lang_ == language
+    for attribute in LEXEME_ATTRIBUTES:
+        assert ours.to_array([attribute]).tolist() == blank.to_array([attribute]).tolist()
+    read = ("lower_", "is_lower", "is_alpha", "is_punct", "is_space")
+    assert [[getattr(t, name) for name in read] for t in ours] == [
+        [getattr(t, name) for name in read] for t in blank
+    ]

@@ -13,7 +13,7 @@ from functools import cache
 
 import pymorphy3
 import spacy
-from spacy.attrs import ORTH
+from spacy.attrs import IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, LANG, LOWER, ORTH
 from spacy.language import Language
 from spacy.lookups import Table, load_lookups
 from spacy.tokens import Doc
@@ -26,6 +26,13 @@ from pipeline.nlp.readings import Reading, reading, set_lemmas
 from pipeline.nlp.text import WORD, BatchComponent
 
 SUPPORTED_LANGUAGES = ("pl", "uk", "en")
+
+# The lexeme attributes read from our pipelines' tokens: `lower_`, `is_lower` and
+# `is_alpha` (actors), `is_punct` and `is_space` (`lemmas_of`), and the language
+# (`doc.lang_`). A word form's lexeme is made the first time the tokenizer meets it,
+# and computing spaCy's two dozen others (shape, prefix, suffix, like_num, ...) took
+# two thirds of that.
+LEXEME_ATTRIBUTES = (LOWER, IS_LOWER, IS_ALPHA, IS_PUNCT, IS_SPACE, LANG)
 
 
 @cache
@@ -115,8 +122,11 @@ def make_ukrainian_lemmatizer(nlp: Language, name: str) -> UkrainianLemmatizer:
 def _tokenizing(language: str) -> Language:
     """`spacy.blank(language)`, once per process: the holder of the language's one
     vocabulary and tokenizer (building a tokenizer compiles its expressions and special
-    cases, 0.05–0.1 s)."""
-    return spacy.blank(language)
+    cases, 0.05–0.1 s). Its new lexemes get only the `LEXEME_ATTRIBUTES`."""
+    nlp = spacy.blank(language)
+    getters = nlp.vocab.lex_attr_getters
+    nlp.vocab.lex_attr_getters = {attribute: getters[attribute] for attribute in LEXEME_ATTRIBUTES}
+    return nlp
 
 
 def blank_pipeline(language: str) -> Language:
