@@ -3,8 +3,17 @@
 import pytest
 import spacy
 
-from pipeline.nlp.lemmas import LEXEME_ATTRIBUTES, blank_pipeline, lemma_pipeline, lemmas_of
+from pipeline.annotate import training_examples
+from pipeline.nlp.lemmas import (
+    LEXEME_ATTRIBUTES,
+    blank_pipeline,
+    lemma_pipeline,
+    lemmas_of,
+    ukrainian_analyser,
+)
+from pipeline.nlp.polish import _clean, polish_analyser, polish_settings
 from pipeline.nlp.readings import content_lemmas
+from pipeline.nlp.text import WORD
 
 
 def test_polish_inflected_forms_give_dictionary_forms():
@@ -43,9 +52,35 @@ def test_acronyms_stay_as_written():
     assert lemmas_of("zgłoszenie do PUP", "pl") == ["zgłoszenie", "do", "pup"]
 
 
+def test_polish_interpretations_are_those_of_morfeusz_analyse():
+    lemmatizer = lemma_pipeline("pl").get_pipe("polish_lemmatizer")
+    qualifiers = set(polish_settings()["proper_qualifiers"])
+    forms = {word for example in training_examples() for word in WORD.findall(example["text"])}
+    for form in sorted(forms | {"Polska", "Bielanach", "zrobiłem", "xyzzy", "PUP"}):
+        analysed = [
+            (_clean(lemma), bool(qualifiers.intersection(names)))
+            for start, _, (_, lemma, tag, names, _) in polish_analyser().analyse(form)
+            if start == 0 and tag != "ign"
+        ]
+        assert [(c.lemma, c.proper) for c in lemmatizer._interpretations(form)] == analysed
+
+
 def test_ukrainian_and_english():
     assert lemmas_of("Біженки знають бібліотеки", "uk") == ["біженка", "знати", "бібліотека"]
     assert lemmas_of("Schools were offering housing", "en") == ["school", "be", "offer", "house"]
+
+
+def test_ukrainian_lemma_is_pymorphy3s_first_normal_form():
+    lemmatizer = lemma_pipeline("uk").get_pipe("ukrainian_lemmatizer")
+    forms = {
+        word.lower() for example in training_examples() for word in WORD.findall(example["text"])
+    }
+    # "г" also read as "ґ", roman numbers, Latin letters, digits of other scripts, mixes.
+    forms |= {"ґрунт", "грунт", "гроші", "xiv", "mix", "łódź", "١٢", "²", "3d", "м'ясо", "ⅻ"}
+    parse = ukrainian_analyser().parse
+    assert {form: lemmatizer.lemma_of(form) for form in forms} == {
+        form: parse(form)[0].normal_form for form in forms
+    }
 
 
 def test_language_is_detected_when_not_given():

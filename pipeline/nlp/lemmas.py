@@ -13,6 +13,7 @@ from functools import cache
 
 import pymorphy3
 import spacy
+from pymorphy3.shapes import is_latin
 from spacy.attrs import IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, LANG, LOWER, ORTH
 from spacy.language import Language
 from spacy.lookups import Table, load_lookups
@@ -78,14 +79,31 @@ class FormLemmatizer(BatchComponent):
 
 
 class UkrainianLemmatizer(FormLemmatizer):
-    """pymorphy3's most probable normal form of each word, cached per form."""
+    """pymorphy3's most probable normal form of each word, cached per form.
+
+    That is `parse(form)[0].normal_form`, found here without the rest of `parse` (its
+    other units, a Parse per reading) where it is known sooner: the analyser's first
+    unit is its dictionary and Ukrainian has no probability estimates, so for a word in
+    the dictionary it is the normal form of the dictionary's first reading; for a word
+    not in it of Latin letters or of digits it is the word (pymorphy3's shape units).
+    """
 
     def __init__(self, nlp: Language, name: str) -> None:
         super().__init__(nlp, name)
         self.analyser = ukrainian_analyser()
+        self.dictionary = self.analyser.dictionary
 
     def lemma_of(self, form: str) -> str:
-        return self.analyser.parse(form)[0].normal_form if WORD.fullmatch(form) else form
+        if not WORD.fullmatch(form):
+            return form
+        # The form and its variants with "ґ" for "г", the form itself first.
+        found = self.dictionary.words.similar_items(form, self.analyser.char_substitutes)
+        if found:
+            word, readings = found[0]
+            return self.dictionary.build_normal_form(*readings[0], word)
+        if form.isdecimal() or is_latin(form):
+            return form
+        return self.analyser.parse(form)[0].normal_form
 
 
 class EnglishLemmatizer(FormLemmatizer):
