@@ -64,22 +64,18 @@ class FormLemmatizer(BatchComponent):
         raise NotImplementedError
 
     def __call__(self, doc: Doc) -> Doc:
-        orths = doc.to_array(ORTH).tolist()
-        readings = list(map(self.cache.get, orths))
-        if not all(readings):  # forms new to the cache
-            readings = [
-                item or self._reading(doc, orth) for item, orth in zip(readings, orths, strict=True)
-            ]
+        strings = doc.vocab.strings
+        readings = []
+        for orth in doc.to_array(ORTH).tolist():
+            item = self.cache.get(orth)
+            if item is None:
+                form = strings[orth].lower()
+                item = self.by_form.get(form)
+                if item is None:
+                    item = self.by_form[form] = reading(doc, form, self.lemma_of(form))
+                self.cache[orth] = item
+            readings.append(item)
         return set_lemmas(doc, readings)
-
-    def _reading(self, doc: Doc, orth: int) -> Reading:
-        """The Reading of a token id new to the cache, cached."""
-        form = doc.vocab.strings[orth].lower()
-        item = self.by_form.get(form)
-        if item is None:
-            item = self.by_form[form] = reading(doc, form, self.lemma_of(form))
-        self.cache[orth] = item
-        return item
 
 
 class UkrainianLemmatizer(FormLemmatizer):
