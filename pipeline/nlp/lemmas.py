@@ -13,7 +13,8 @@ from functools import cache
 
 import pymorphy3
 import spacy
-from spacy.attrs import ORTH
+from pymorphy3.shapes import is_latin
+from spacy.attrs import IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, LANG, LOWER, ORTH
 from spacy.language import Language
 from spacy.lookups import Table, load_lookups
 from spacy.tokens import Doc
@@ -26,6 +27,13 @@ from pipeline.nlp.readings import Reading, reading, set_lemmas
 from pipeline.nlp.text import WORD, BatchComponent
 
 SUPPORTED_LANGUAGES = ("pl", "uk", "en")
+
+# The lexeme attributes read from our pipelines' tokens: `lower_`, `is_lower` and
+# `is_alpha` (actors), `is_punct` and `is_space` (`lemmas_of`), and the language
+# (`doc.lang_`). A word form's lexeme is made the first time the tokenizer meets it,
+# and computing spaCy's two dozen others (shape, prefix, suffix, like_num, ...) took
+# two thirds of that.
+LEXEME_ATTRIBUTES = (LOWER, IS_LOWER, IS_ALPHA, IS_PUNCT, IS_SPACE, LANG)
 
 
 @cache
@@ -71,14 +79,31 @@ class FormLemmatizer(BatchComponent):
 
 
 class UkrainianLemmatizer(FormLemmatizer):
-    """pymorphy3's most probable normal form of each word, cached per form."""
+    """pymorphy3's most probable normal form of each word, cached per form.
+
+    That is `parse(form)[0].normal_form`, found here without the rest of `parse` (its
+    other units, a Parse per reading) where it is known sooner: the analyser's first
+    unit is its dictionary and Ukrainian has no probability estimates, so for a word in
+    the dictionary it is the normal form of the dictionary's first reading; for a word
+    not in it of Latin letters or of digits it is the word (pymorphy3's shape units).
+    """
 
     def __init__(self, nlp: Language, name: str) -> None:
         super().__init__(nlp, name)
         self.analyser = ukrainian_analyser()
+        self.dictionary = self.analyser.dictionary
 
     def lemma_of(self, form: str) -> str:
-        return self.analyser.parse(form)[0].normal_form if WORD.fullmatch(form) else form
+        if not WORD.fullmatch(form):
+            return form
+        # The form and its variants with "ґ" for "г", the form itself first.
+        found = self.dictionary.words.similar_items(form, self.analyser.char_substitutes)
+        if found:
+            word, readings = found[0]
+            return self.dictionary.build_normal_form(*readings[0], word)
+        if form.isdecimal() or is_latin(form):
+            return form
+        return self.analyser.parse(form)[0].normal_form
 
 
 class EnglishLemmatizer(FormLemmatizer):
@@ -115,8 +140,11 @@ def make_ukrainian_lemmatizer(nlp: Language, name: str) -> UkrainianLemmatizer:
 def _tokenizing(language: str) -> Language:
     """`spacy.blank(language)`, once per process: the holder of the language's one
     vocabulary and tokenizer (building a tokenizer compiles its expressions and special
-    cases, 0.05–0.1 s)."""
-    return spacy.blank(language)
+    cases, 0.05–0.1 s). Its new lexemes get only the `LEXEME_ATTRIBUTES`."""
+    nlp = spacy.blank(language)
+    getters = nlp.vocab.lex_attr_getters
+    nlp.vocab.lex_attr_getters = {attribute: getters[attribute] for attribute in LEXEME_ATTRIBUTES}
+    return nlp
 
 
 def blank_pipeline(language: str) -> Language:

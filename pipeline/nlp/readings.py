@@ -31,6 +31,7 @@ class Reading(NamedTuple):
 
 _LEMMA_ID = itemgetter(Reading._fields.index("lemma_id"))
 _KEY = itemgetter(Reading._fields.index("key"))
+_LEMMA_COLUMN = [LEMMA]
 
 
 def reading(doc: Doc, form: str, lemma: str) -> Reading:
@@ -52,7 +53,7 @@ def set_lemmas(doc: Doc, readings: list[Reading]) -> Doc:
     their folded lemmas where `readings_of` and `lexicons.lemma_keys` read them."""
     if readings:
         lemma_ids = numpy.fromiter(map(_LEMMA_ID, readings), numpy.uint64, len(readings))
-        doc.from_array([LEMMA], lemma_ids.reshape(-1, 1))
+        doc.from_array(_LEMMA_COLUMN, lemma_ids)  # one column: a 1-d array will do
     doc.user_data["readings"] = readings
     doc.user_data["lemma_keys"] = list(map(_KEY, readings))
     return doc
