@@ -18,6 +18,8 @@ class PhraseMatch(NamedTuple):
 _new_match = tuple.__new__
 
 Entry = tuple[tuple[frozenset[str], ...], Hashable]  # the slots after the first, the value
+# A phrase to try at a position: its length in keys, the slots after the second, its value.
+Candidate = tuple[int, tuple[frozenset[str], ...], Hashable]
 
 
 @dataclass
@@ -30,11 +32,11 @@ class PhraseIndex:
 
     by_first: dict[str, list[Entry]] = field(default_factory=dict)
     # Per first key, built on first use: the values of its one-word phrases, and per
-    # second key the positions (in by_first's list) of the phrases to try there, in the
-    # order added. Most phrases sharing a first word ("ośrodek …") differ in the second,
-    # so few are tried at a position, and where the next word is no second key, only
-    # the one-word phrases match, without any test.
-    _followers: dict[str, tuple[list[Hashable], dict[str, list[int]]]] = field(
+    # second key the phrases to try there (one-word ones included), in the order added.
+    # Most phrases sharing a first word ("ośrodek …") differ in the second, so few are
+    # tried at a position, and where the next word is no second key, only the one-word
+    # phrases match, without any test.
+    _followers: dict[str, tuple[tuple[Hashable, ...], dict[str, tuple[Candidate, ...]]]] = field(
         default_factory=dict, repr=False
     )
 
@@ -57,37 +59,27 @@ class PhraseIndex:
         a match needs (offsets, context) for the many texts without one."""
         return not self.by_first.keys().isdisjoint(keys)
 
-    def _followers_of(self, key: str) -> tuple[list[Hashable], dict[str, list[int]]]:
+    def _followers_of(
+        self, key: str
+    ) -> tuple[tuple[Hashable, ...], dict[str, tuple[Candidate, ...]]]:
         followers = self._followers.get(key)
         if followers is None:
             entries = self.by_first[key]
-            single = [position for position, (rest, _) in enumerate(entries) if not rest]
             by_second: dict[str, list[int]] = {}
             for position, (rest, _) in enumerate(entries):
                 for second in rest[0] if rest else ():
                     by_second.setdefault(second, []).append(position)
-            tried = {second: sorted(single + found) for second, found in by_second.items()}
-            followers = self._followers[key] = ([entries[p][1] for p in single], tried)
-        return followers
-
-    def _matches_after(
-        self, keys: Sequence[str], position: int, tried: list[int]
-    ) -> list[PhraseMatch]:
-        """The phrases starting at keys[position] among those listed for its next key
-        (positions in by_first's list), in the order they were added."""
-        entries = self.by_first[keys[position]]
-        after = position + 1
-        found = []
-        for rest, value in (entries[index] for index in tried):
-            end = after + len(rest)
-            if len(rest) <= 1 or (
-                end <= len(keys)
-                and all(
-                    key in slot for key, slot in zip(keys[after + 1 : end], rest[1:], strict=True)
+            single = [position for position, (rest, _) in enumerate(entries) if not rest]
+            tried = {
+                second: tuple(
+                    (1 + len(entries[p][0]), entries[p][0][1:], entries[p][1])
+                    for p in sorted(single + found)
                 )
-            ):
-                found.append(PhraseMatch(position, end, value))
-        return found
+                for second, found in by_second.items()
+            }
+            values = tuple(entries[p][1] for p in single)
+            followers = self._followers[key] = (values, tried)
+        return followers
 
     def find(self, keys: Sequence[str], longest: bool = False) -> list[PhraseMatch]:
         """Every phrase occurring in keys; with longest, only the longest non-overlapping ones."""
@@ -109,9 +101,13 @@ class PhraseIndex:
             after = position + 1
             tried = by_second.get(keys[after]) if after < size else None
             if tried is not None:
-                found = self._matches_after(keys, position, tried)
-            elif single:
                 # The named tuple made as a tuple: its generated __new__ is a Python call.
+                found = [
+                    _new_match(PhraseMatch, (position, position + length, value))
+                    for length, rest, value in tried
+                    if length <= 2 or _rest_matches(keys, after + 1, rest, size)
+                ]
+            elif single:
                 found = [_new_match(PhraseMatch, (position, after, value)) for value in single]
             else:
                 continue
@@ -123,3 +119,12 @@ class PhraseIndex:
                 matches.extend(found)
         # Two phrases of one value may cover the same words (a name and a listed form).
         return list(dict.fromkeys(matches)) if len(matches) > 1 else matches
+
+
+def _rest_matches(
+    keys: Sequence[str], start: int, slots: tuple[frozenset[str], ...], size: int
+) -> bool:
+    """Whether keys[start:] begins with a key of each slot, in turn."""
+    return start + len(slots) <= size and all(
+        key in slot for key, slot in zip(keys[start : start + len(slots)], slots, strict=True)
+    )
