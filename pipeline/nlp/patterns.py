@@ -123,31 +123,33 @@ def start(pattern: str) -> str | None:
 class Alternative(NamedTuple):
     """One alternative of a PrefilteredPattern, with what its texts are tested for."""
 
-    needs: tuple[Requirement, ...]  # besides its group's gate
+    needs: tuple[Requirement, ...]  # besides the string it is listed under
     start: re.Pattern[str] | None  # what a match begins with
     pattern: re.Pattern[str]
 
 
-class Group(NamedTuple):
-    """Alternatives sharing their first requirement, tested once for all of them."""
-
-    gate: Requirement  # empty: none
-    members: tuple[Alternative, ...]
+Probe = tuple[str, tuple[Alternative, ...]]  # a string, the alternatives to try when found
 
 
-def _grouped(patterns: list[str], flags: int) -> tuple[Group, ...]:
-    members: dict[Requirement, list[Alternative]] = {}
+def _probes(patterns: list[str], flags: int) -> tuple[Probe, ...]:
+    """Each string of each alternative's first requirement, with the alternatives
+    requiring it first; an alternative without requirements under "" (in every text)."""
+    grouped: dict[Requirement, list[Alternative]] = {}
     for pattern in patterns:
-        gate, *needs = requirements(pattern) or [frozenset()]
+        first, *needs = requirements(pattern) or [frozenset([""])]
         begins = start(pattern)
-        members.setdefault(gate, []).append(
+        grouped.setdefault(first, []).append(
             Alternative(
                 tuple(needs),
                 None if begins is None else re.compile(begins, flags),
                 re.compile(pattern, flags),
             )
         )
-    return tuple(Group(gate, tuple(alternatives)) for gate, alternatives in members.items())
+    return tuple(
+        (part, tuple(alternatives))
+        for first, alternatives in grouped.items()
+        for part in sorted(first)
+    )
 
 
 @dataclass(frozen=True)
@@ -157,48 +159,46 @@ class PrefilteredPattern:
     A text is searched with each alternative whose strings it contains, on its own:
     one of them matches exactly when the joined expression does, and a text holding
     the strings of a few alternatives ("do") is not tried with all of them. The
-    alternatives needing the same string first are grouped, so that string is looked
-    for once; an alternative is searched from the first place a match can begin
-    ("\\bdo\\s+…": the first "do"; "\\b\\d{3}…": the first digit), if there is one.
+    alternatives needing the same strings first are listed under each of them, so a
+    text is tested for each string once; an alternative is searched from the first
+    place a match can begin ("\\bdo\\s+…": the first "do"; "\\b\\d{3}…": the first
+    digit), if there is one.
     """
 
     expression: re.Pattern[str]  # the alternatives joined
-    groups: tuple[Group, ...]
+    probes: tuple[Probe, ...]
 
     @classmethod
     def join(cls, patterns: list[str], flags: int = 0) -> PrefilteredPattern:
         expression = re.compile("|".join(f"(?:{pattern})" for pattern in patterns), flags)
         if flags & re.IGNORECASE:
             # Case folded: no literal is certain.
-            return cls(expression, (Group(frozenset(), (Alternative((), None, expression),)),))
-        return cls(expression, _grouped(patterns, flags))
+            return cls(expression, (("", (Alternative((), None, expression),)),))
+        return cls(expression, _probes(patterns, flags))
 
     def search(self, text: str) -> bool:
         """Whether one of the alternatives matches somewhere in the text."""
         # Plain loops, not generators or helper calls: this runs for every pattern of
-        # every text, and most texts fail the first test of each group.
-        for gate, members in self.groups:
-            if gate:
-                for part in gate:
-                    if part in text:
-                        break
-                else:
-                    continue  # no member can match
-            for needs, start, alternative in members:
+        # every text, and most texts hold none of the strings probed. (Alternatives
+        # listed under two strings found are tried twice, in vain: rare and harmless.)
+        for part, alternatives in self.probes:
+            if part not in text:
+                continue
+            for needs, begins, alternative in alternatives:
                 for need in needs:
-                    for part in need:
-                        if part in text:
+                    for other in need:
+                        if other in text:
                             break
                     else:
                         break  # this need is missing: the alternative cannot match
                 else:
-                    if start is None:
+                    if begins is None:
                         if alternative.search(text) is not None:
                             return True
                     else:
                         # A match begins at or after the first place its start is
                         # found; searching from there finds the same matches.
-                        first = start.search(text)
+                        first = begins.search(text)
                         if (
                             first is not None
                             and alternative.search(text, first.start()) is not None
