@@ -31,11 +31,11 @@ class PhraseIndex:
     """
 
     by_first: dict[str, list[Entry]] = field(default_factory=dict)
-    # Per first key, built on first use: the values of its one-word phrases, and per
-    # second key the phrases to try there (one-word ones included), in the order added.
-    # Most phrases sharing a first word ("ośrodek …") differ in the second, so few are
-    # tried at a position, and where the next word is no second key, only the one-word
-    # phrases match, without any test.
+    # Per first key, built for every key on first use after a phrase is added: the values
+    # of its one-word phrases, and per second key the phrases to try there (one-word ones
+    # included), in the order added. Most phrases sharing a first word ("ośrodek …")
+    # differ in the second, so few are tried at a position, and where the next word is
+    # no second key, only the one-word phrases match, without any test.
     _followers: dict[str, tuple[tuple[Hashable, ...], dict[str, tuple[Candidate, ...]]]] = field(
         default_factory=dict, repr=False
     )
@@ -52,19 +52,18 @@ class PhraseIndex:
             entries = self.by_first.setdefault(key, [])
             if entry not in entries:
                 entries.append(entry)
-                self._followers.pop(key, None)
+                self._followers.clear()
 
     def could_match(self, keys: Iterable[str]) -> bool:
         """Whether a phrase starts at one of the keys: a cheap test that spares the work
         a match needs (offsets, context) for the many texts without one."""
         return not self.by_first.keys().isdisjoint(keys)
 
-    def _followers_of(
-        self, key: str
-    ) -> tuple[tuple[Hashable, ...], dict[str, tuple[Candidate, ...]]]:
-        followers = self._followers.get(key)
-        if followers is None:
-            entries = self.by_first[key]
+    def _compile(
+        self,
+    ) -> dict[str, tuple[tuple[Hashable, ...], dict[str, tuple[Candidate, ...]]]]:
+        """Fill `_followers` from `by_first`."""
+        for key, entries in self.by_first.items():
             by_second: dict[str, list[int]] = {}
             for position, (rest, _) in enumerate(entries):
                 for second in rest[0] if rest else ():
@@ -77,9 +76,8 @@ class PhraseIndex:
                 )
                 for second, found in by_second.items()
             }
-            values = tuple(entries[p][1] for p in single)
-            followers = self._followers[key] = (values, tried)
-        return followers
+            self._followers[key] = (tuple(entries[p][1] for p in single), tried)
+        return self._followers
 
     def find(self, keys: Sequence[str], longest: bool = False) -> list[PhraseMatch]:
         """Every phrase occurring in keys; with longest, only the longest non-overlapping ones."""
@@ -89,36 +87,36 @@ class PhraseIndex:
         positions = [position for position, key in enumerate(keys) if key in first]
         if not positions:
             return []
-        followers = self._followers
+        followers = self._followers or self._compile()
         size = len(keys)
         matches: list[PhraseMatch] = []
+        append = matches.append
         covered_until = 0  # stays 0 without longest
         for position in positions:
             if position < covered_until:
                 continue
-            key = keys[position]
-            single, by_second = followers.get(key) or self._followers_of(key)
+            single, by_second = followers[keys[position]]
             after = position + 1
             tried = by_second.get(keys[after]) if after < size else None
-            if tried is not None:
-                # The named tuple made as a tuple: its generated __new__ is a Python call.
-                found = [
-                    _new_match(PhraseMatch, (position, position + length, value))
-                    for length, rest, value in tried
-                    if length <= 2 or _rest_matches(keys, after + 1, rest, size)
-                ]
-            elif single:
-                found = [_new_match(PhraseMatch, (position, after, value)) for value in single]
-            else:
+            if tried is None:
+                # Only the one-word phrases, each value once (`add` keeps no duplicate);
+                # the named tuple made as a tuple: its generated __new__ is a Python call.
+                for value in single:
+                    append(_new_match(PhraseMatch, (position, after, value)))
                 continue
+            found = [
+                _new_match(PhraseMatch, (position, position + length, value))
+                for length, rest, value in tried
+                if length <= 2 or _rest_matches(keys, after + 1, rest, size)
+            ]
             if longest and found:
                 best = max(match.end for match in found)
-                matches.extend(match for match in found if match.end == best)
+                found = [match for match in found if match.end == best]
                 covered_until = best
-            else:
-                matches.extend(found)
-        # Two phrases of one value may cover the same words (a name and a listed form).
-        return list(dict.fromkeys(matches)) if len(matches) > 1 else matches
+            # Two phrases of one value may cover the same words (a name and a listed
+            # form); they start at one position, so are found together.
+            matches.extend(dict.fromkeys(found) if len(found) > 1 else found)
+        return matches
 
 
 def _rest_matches(
