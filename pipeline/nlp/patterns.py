@@ -6,6 +6,8 @@ parts ("do", "." or "/") altogether, and finding that out is a few substring tes
 The literal parts are read from the pattern's parse by the standard library's own
 parser (`re._parser`); what it cannot tell (character categories, negated sets, case
 folding) simply adds no condition, so the pre-test never rejects a text that matches.
+A text that passes is searched from the first place a match can begin (the pattern's
+leading literal, or the set of its first character), also read from the parse.
 """
 
 from __future__ import annotations
