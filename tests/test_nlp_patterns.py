@@ -1,9 +1,11 @@
 """Pre-tested regular expressions: the strings every match contains, read from the pattern."""
 
+import re
+
 import pytest
 
 from pipeline.nlp.lexicons import kind_patterns
-from pipeline.nlp.patterns import PrefilteredPattern, requirements
+from pipeline.nlp.patterns import PrefilteredPattern, requirements, start
 from pipeline.nlp.text import fold
 
 
@@ -41,3 +43,36 @@ def test_a_text_without_the_literals_is_not_searched():
     pattern = PrefilteredPattern.join([r"\bdo\s+konca\s+\w+"])
     assert pattern.search("do konca czerwca")
     assert not pattern.search("do polowy czerwca")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "begins"),
+    [
+        (r"\bdo\s+\d{1,2}", "do"),
+        (r"\b(?:by|until)\s+", "by|until"),
+        (r"\b\d{3}[ -]?\d{3}", r"[\d]"),
+        (r"[^)a-c]+x", r"[^\)a-c]"),
+        (r"ab?c", "a"),
+        (r"^\s*\w+", None),
+        (r"(?i)zoom", None),
+        (r"(?:x|)y", None),
+    ],
+)
+def test_what_a_match_begins_with(pattern, begins):
+    assert start(pattern) == begins
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("xdo 15", False),  # "do" found, but inside a word
+        ("xdo do 15", True),
+        ("nr 12 lub 600 700 800", True),
+        ("nr 12 lub 600x700", False),
+        ("ab\ndo 1", True),
+    ],
+)
+def test_a_search_from_where_a_match_can_begin_finds_what_the_expression_finds(text, found):
+    pattern = PrefilteredPattern.join([r"\bdo\s+\d", r"\b\d{3}[ -]?\d{3}\b", r"^do"], re.M)
+    assert pattern.search(text) is found
+    assert (pattern.expression.search(text) is not None) is found

@@ -43,3 +43,15 @@ def test_a_phrase_added_later_is_found():
     assert phrases.find(["osrodek", "zdrowia"])[0].value == "generic"
     phrases.add(["osrodek", "zdrowia"], "clinic")
     assert [m.value for m in phrases.find(["osrodek", "zdrowia"], longest=True)] == ["clinic"]
+
+
+def test_two_phrases_of_one_value_over_the_same_words_give_one_match():
+    phrases = PhraseIndex()
+    phrases.add(["osrodek", "pomocy"], "ops")
+    phrases.add(["osrodek", {"pomocy", "pomoc"}], "ops")
+    phrases.add(["pomocy"], "help")
+    keys = ["osrodek", "pomocy"]
+    assert [(m.start, m.end, m.value) for m in phrases.find(keys)] == [
+        (0, 2, "ops"),
+        (1, 2, "help"),
+    ]

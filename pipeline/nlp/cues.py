@@ -12,6 +12,7 @@ from pipeline.nlp.language import detect_language
 from pipeline.nlp.lemmas import SUPPORTED_LANGUAGES, lemma_pipeline
 from pipeline.nlp.lexicons import add_lexicon, kind_patterns, label_index, lemma_keys
 from pipeline.nlp.model_cache import derived
+from pipeline.nlp.patterns import PrefilteredPattern
 from pipeline.nlp.phrases import PhraseIndex
 from pipeline.nlp.text import (
     BatchComponent,
@@ -37,23 +38,30 @@ def cue_index(language: str) -> PhraseIndex:
     return add_lexicon(index, THEME_LEXICON, language, "theme:")
 
 
-def _is_theme_cue(cue: str) -> bool:
-    return cue.startswith("theme:")
+# Whether a cue is a theme cue ("theme:…" sorts after every "kind:…"), as a sort key
+# called in C rather than a Python function.
+_is_theme_cue = "theme:".__le__
 
 
 def find_cues(doc: Doc, language: str) -> Counter[str]:
     """{"kind:problem": 2, "theme:basic_needs": 1, …} for one lemmatised doc."""
-    found = [match.value for match in cue_index(language).find(lemma_keys(doc))]
+    found = [value for _, _, value in cue_index(language).find(lemma_keys(doc))]
     # Kind cues first, as when the lexicons had an index each: the cues' order is the
     # order of a training row's meta features, which the fitted model depends on.
     if len(found) > 1:
         found.sort(key=_is_theme_cue)  # stable: each group keeps its text order
     cues = Counter(found)
     folded = fold(text_of(doc))
-    for kind, pattern in kind_patterns():
+    for cue, pattern in kind_pattern_cues():
         if pattern.search(folded):
-            cues[f"kind:{kind}"] += 1
+            cues[cue] += 1
     return cues
+
+
+@cache
+def kind_pattern_cues() -> tuple[tuple[str, PrefilteredPattern], ...]:
+    """(cue name, pattern) of each kind's patterns: ("kind:task", …)."""
+    return tuple((f"kind:{kind}", pattern) for kind, pattern in kind_patterns())
 
 
 class CueDetector(BatchComponent):

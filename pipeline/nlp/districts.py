@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from operator import itemgetter
 
 import morfeusz2
 import yaml
@@ -151,28 +152,35 @@ def find_districts(
     if spans is None or keys is None:
         spans = list(words(text))
         keys = [fold(word) for _, _, word in spans]
-    accepted: list[tuple[int, DistrictMention]] = []
-    pending: list[tuple[int, DistrictMention]] = []
-    for match in lexicon.index.find(keys, longest=True):
-        rule = lexicon.rules[match.value]
-        mention = DistrictMention(rule.code, spans[match.start][0], spans[match.end - 1][1])
-        previous = keys[match.start - 1] if match.start else ""
-        following = keys[match.end] if match.end < len(keys) else ""
+    # (start, end, code) of the words naming a district: the mentions, made at the end.
+    accepted: list[tuple[int, int, str]] = []
+    pending: list[tuple[int, int, str]] = []
+    for start, end, value in lexicon.index.find(keys, longest=True):
+        rule = lexicon.rules[value]
+        previous = keys[start - 1] if start else ""
+        following = keys[end] if end < len(keys) else ""
         if following in lexicon.followers:  # "Wlochy district office"
-            accepted.append((match.start, mention))
+            accepted.append((start, end, rule.code))
             continue
         if previous in rule.blockers or following in rule.blockers_after:
             continue
-        verdict = _verdict(rule, text, spans, keys, match.start, match.end, lexicon)
+        verdict = _verdict(rule, text, spans, keys, start, end, lexicon)
         if verdict:
-            accepted.append((match.start, mention))
+            accepted.append((start, end, rule.code))
         elif verdict is None:
-            pending.append((match.start, mention))
+            pending.append((start, end, rule.code))
     # An ambiguous name in a list of districts ("Bemowo, Wola i Ursus") is a district.
-    for position, mention in pending:
-        if any(abs(position - other) <= lexicon.list_window for other, _ in accepted):
-            accepted.append((position, mention))
-    return [mention for _, mention in sorted(accepted, key=lambda pair: pair[0])]
+    for found in pending:
+        if any(abs(found[0] - other[0]) <= lexicon.list_window for other in accepted):
+            accepted.append(found)
+    if len(accepted) > 1:
+        accepted.sort(key=_START)  # stable: matches at one position keep their order
+    return [
+        DistrictMention(code, spans[start][0], spans[end - 1][1]) for start, end, code in accepted
+    ]
+
+
+_START = itemgetter(0)
 
 
 def _verdict(
@@ -277,18 +285,18 @@ class DistrictDetector(BatchComponent):
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
-        district_lexicon()  # compile the forms now rather than on the first document
+        self.index = district_lexicon().index  # compiled now rather than on the first document
 
     def __call__(self, doc: Doc) -> Doc:
         found = text_words(doc)
-        mentions = (
-            find_districts(found.text, found.spans, found.keys)
-            if district_lexicon().index.could_match(found.keys)
-            else []
-        )
         fields = doc_fields(doc)
-        fields["district_mentions"] = mentions
-        fields["districts"] = sorted({mention.code for mention in mentions})
+        if self.index.could_match(found.keys):
+            mentions = find_districts(found.text, found.spans, found.keys)
+            fields["district_mentions"] = mentions
+            fields["districts"] = sorted({mention.code for mention in mentions})
+        else:
+            fields["district_mentions"] = []
+            fields["districts"] = []
         return doc
 
 

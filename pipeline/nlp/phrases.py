@@ -18,6 +18,8 @@ class PhraseMatch(NamedTuple):
 _new_match = tuple.__new__
 
 Entry = tuple[tuple[frozenset[str], ...], Hashable]  # the slots after the first, the value
+# A phrase to try at a position: its length in keys, the slots after the second, its value.
+Candidate = tuple[int, tuple[frozenset[str], ...], Hashable]
 
 
 @dataclass
@@ -29,12 +31,12 @@ class PhraseIndex:
     """
 
     by_first: dict[str, list[Entry]] = field(default_factory=dict)
-    # Per first key, built on first use: the values of its one-word phrases, and per
-    # second key the positions (in by_first's list) of the phrases to try there, in the
-    # order added. Most phrases sharing a first word ("ośrodek …") differ in the second,
-    # so few are tried at a position, and where the next word is no second key, only
-    # the one-word phrases match, without any test.
-    _followers: dict[str, tuple[list[Hashable], dict[str, list[int]]]] = field(
+    # Per first key, built for every key on first use after a phrase is added: the values
+    # of its one-word phrases, and per second key the phrases to try there (one-word ones
+    # included), in the order added. Most phrases sharing a first word ("ośrodek …")
+    # differ in the second, so few are tried at a position, and where the next word is
+    # no second key, only the one-word phrases match, without any test.
+    _followers: dict[str, tuple[tuple[Hashable, ...], dict[str, tuple[Candidate, ...]]]] = field(
         default_factory=dict, repr=False
     )
 
@@ -50,44 +52,32 @@ class PhraseIndex:
             entries = self.by_first.setdefault(key, [])
             if entry not in entries:
                 entries.append(entry)
-                self._followers.pop(key, None)
+                self._followers.clear()
 
     def could_match(self, keys: Iterable[str]) -> bool:
         """Whether a phrase starts at one of the keys: a cheap test that spares the work
         a match needs (offsets, context) for the many texts without one."""
         return not self.by_first.keys().isdisjoint(keys)
 
-    def _followers_of(self, key: str) -> tuple[list[Hashable], dict[str, list[int]]]:
-        followers = self._followers.get(key)
-        if followers is None:
-            entries = self.by_first[key]
-            single = [position for position, (rest, _) in enumerate(entries) if not rest]
+    def _compile(
+        self,
+    ) -> dict[str, tuple[tuple[Hashable, ...], dict[str, tuple[Candidate, ...]]]]:
+        """Fill `_followers` from `by_first`."""
+        for key, entries in self.by_first.items():
             by_second: dict[str, list[int]] = {}
             for position, (rest, _) in enumerate(entries):
                 for second in rest[0] if rest else ():
                     by_second.setdefault(second, []).append(position)
-            tried = {second: sorted(single + found) for second, found in by_second.items()}
-            followers = self._followers[key] = ([entries[p][1] for p in single], tried)
-        return followers
-
-    def _matches_after(
-        self, keys: Sequence[str], position: int, tried: list[int]
-    ) -> list[PhraseMatch]:
-        """The phrases starting at keys[position] among those listed for its next key
-        (positions in by_first's list), in the order they were added."""
-        entries = self.by_first[keys[position]]
-        after = position + 1
-        found = []
-        for rest, value in (entries[index] for index in tried):
-            end = after + len(rest)
-            if len(rest) <= 1 or (
-                end <= len(keys)
-                and all(
-                    key in slot for key, slot in zip(keys[after + 1 : end], rest[1:], strict=True)
+            single = [position for position, (rest, _) in enumerate(entries) if not rest]
+            tried = {
+                second: tuple(
+                    (1 + len(entries[p][0]), entries[p][0][1:], entries[p][1])
+                    for p in sorted(single + found)
                 )
-            ):
-                found.append(PhraseMatch(position, end, value))
-        return found
+                for second, found in by_second.items()
+            }
+            self._followers[key] = (tuple(entries[p][1] for p in single), tried)
+        return self._followers
 
     def find(self, keys: Sequence[str], longest: bool = False) -> list[PhraseMatch]:
         """Every phrase occurring in keys; with longest, only the longest non-overlapping ones."""
@@ -97,29 +87,42 @@ class PhraseIndex:
         positions = [position for position, key in enumerate(keys) if key in first]
         if not positions:
             return []
-        followers = self._followers
+        followers = self._followers or self._compile()
         size = len(keys)
         matches: list[PhraseMatch] = []
+        append = matches.append
         covered_until = 0  # stays 0 without longest
         for position in positions:
             if position < covered_until:
                 continue
-            key = keys[position]
-            single, by_second = followers.get(key) or self._followers_of(key)
+            single, by_second = followers[keys[position]]
             after = position + 1
             tried = by_second.get(keys[after]) if after < size else None
-            if tried is not None:
-                found = self._matches_after(keys, position, tried)
-            elif single:
-                # The named tuple made as a tuple: its generated __new__ is a Python call.
-                found = [_new_match(PhraseMatch, (position, after, value)) for value in single]
-            else:
+            if tried is None:
+                # Only the one-word phrases, each value once (`add` keeps no duplicate);
+                # the named tuple made as a tuple: its generated __new__ is a Python call.
+                for value in single:
+                    append(_new_match(PhraseMatch, (position, after, value)))
                 continue
+            found = [
+                _new_match(PhraseMatch, (position, position + length, value))
+                for length, rest, value in tried
+                if length <= 2 or _rest_matches(keys, after + 1, rest, size)
+            ]
             if longest and found:
                 best = max(match.end for match in found)
-                matches.extend(match for match in found if match.end == best)
+                found = [match for match in found if match.end == best]
                 covered_until = best
-            else:
-                matches.extend(found)
-        # Two phrases of one value may cover the same words (a name and a listed form).
-        return list(dict.fromkeys(matches)) if len(matches) > 1 else matches
+            # Two phrases of one value may cover the same words (a name and a listed
+            # form); they start at one position, so are found together.
+            matches.extend(dict.fromkeys(found) if len(found) > 1 else found)
+        return matches
+
+
+def _rest_matches(
+    keys: Sequence[str], start: int, slots: tuple[frozenset[str], ...], size: int
+) -> bool:
+    """Whether keys[start:] begins with a key of each slot, in turn."""
+    return start + len(slots) <= size and all(
+        key in slot for key, slot in zip(keys[start : start + len(slots)], slots, strict=True)
+    )
