@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
@@ -90,11 +91,12 @@ def word_evidence(word: str) -> WordEvidence:
 
 
 # A word's evidence packed into one integer, FIELD_BITS bits per count, so that a text's
-# evidence is one sum of (cached) integers, in C, instead of eleven sums in Python.
+# evidence is one sum of (cached) integers, in C, instead of eleven sums in Python, and
+# is unpacked in one call too (the integer's bytes read as unsigned fields).
 # A count would need a text of 2**32 letters to overflow its field.
 FIELD_BITS = 32
-_FIELD_MASK = (1 << FIELD_BITS) - 1
-_FIELD_SHIFTS = tuple(FIELD_BITS * field for field in range(len(WordEvidence._fields)))
+_PACKED_BYTES = FIELD_BITS // 8 * len(WordEvidence._fields)
+_UNPACK = struct.Struct(f"<{len(WordEvidence._fields)}I").unpack
 
 
 def _packed_evidence(word: str) -> int:
@@ -113,7 +115,31 @@ def text_evidence(text: str, words: list[str] | None = None) -> WordEvidence | N
     if not found:
         return None
     total = sum(map(_PACKED_EVIDENCE.__getitem__, found))
-    return WordEvidence._make([(total >> shift) & _FIELD_MASK for shift in _FIELD_SHIFTS])
+    # Made as a tuple: the named tuple's generated constructors are Python calls.
+    return tuple.__new__(WordEvidence, _UNPACK(total.to_bytes(_PACKED_BYTES, "little")))
+
+
+class _Settings(NamedTuple):
+    default: str
+    cyrillic_share: float
+    polish_letter_weight: float
+    bigram_weight: float
+    suffix_weight: float
+    english_margin: float
+
+
+@cache
+def _settings() -> _Settings:
+    """Config annotate.language, read once (the configuration is read once too)."""
+    settings = section("annotate").get("language", {})
+    return _Settings(
+        settings.get("default", "pl"),
+        settings.get("cyrillic_share", 0.5),
+        settings.get("polish_letter_weight", 1.0),
+        settings.get("bigram_weight", 0.1),
+        settings.get("suffix_weight", 0.5),
+        settings.get("english_margin", 0.0),
+    )
 
 
 def detect_language(text: str, words: list[str] | None = None) -> str:
@@ -126,20 +152,19 @@ def detect_language(text: str, words: list[str] | None = None) -> str:
     Undecidable text is Polish, the notes' language. words: the text's `WORD` matches,
     when already found.
     """
-    settings = section("annotate").get("language", {})
+    settings = _settings()
     total = text_evidence(text, words)
     if total is None or not total.letters:
-        return settings.get("default", "pl")
-    if total.cyrillic / total.letters >= settings.get("cyrillic_share", 0.5):
+        return settings.default
+    if total.cyrillic / total.letters >= settings.cyrillic_share:
         return "ru" if total.russian_letters > total.ukrainian_letters else "uk"
-    polish = settings.get("polish_letter_weight", 1.0) * total.polish_marked
+    polish = settings.polish_letter_weight * total.polish_marked
     polish += float(total.polish_words)
     english = float(total.english_words)
-    bigram_weight = settings.get("bigram_weight", 0.1)
+    bigram_weight = settings.bigram_weight
     polish += bigram_weight * total.polish_bigrams
     english += bigram_weight * total.english_bigrams
-    suffix_weight = settings.get("suffix_weight", 0.5)
+    suffix_weight = settings.suffix_weight
     polish += suffix_weight * total.polish_suffixes
     english += suffix_weight * total.english_suffixes
-    margin = settings.get("english_margin", 0.0)
-    return "en" if english > polish + margin else settings.get("default", "pl")
+    return "en" if english > polish + settings.english_margin else settings.default
