@@ -67,7 +67,14 @@ def word_evidence(word: str) -> WordEvidence:
     """The counts one word (a match of `text.WORD`) adds to its text's evidence."""
     evidence = markers()
     lower = word.lower()
-    letters = [char for char in lower if char.isalpha()]
+    if lower.isascii():  # no Cyrillic letter, hence none of the Ukrainian or Russian ones
+        letters, cyrillic, ukrainian, russian = sum(map(str.isalpha, lower)), 0, 0, 0
+    else:
+        alphabetic = [char for char in lower if char.isalpha()]
+        letters = len(alphabetic)
+        cyrillic = sum(1 for char in alphabetic if "\u0400" <= char <= "\u04ff")
+        ukrainian = sum(1 for char in alphabetic if char in evidence.script_letters["uk"])
+        russian = sum(1 for char in alphabetic if char in evidence.script_letters["ru"])
     # Acronyms ("UP", "UA", "CWK") are names, not words of either language. A word with
     # Polish letters is Polish, but English notes name Polish places too, so it counts
     # once, not again through its letter pairs or ending.
@@ -76,10 +83,10 @@ def word_evidence(word: str) -> WordEvidence:
     plain = not acronym and not marked
     folded = fold(word)
     return WordEvidence(
-        len(letters),
-        sum(1 for char in letters if "\u0400" <= char <= "\u04ff"),
-        sum(1 for char in letters if char in evidence.script_letters["uk"]),
-        sum(1 for char in letters if char in evidence.script_letters["ru"]),
+        letters,
+        cyrillic,
+        ukrainian,
+        russian,
         int(marked),
         int(plain and folded in evidence.polish_words),
         int(plain and folded in evidence.english_words),
@@ -90,17 +97,15 @@ def word_evidence(word: str) -> WordEvidence:
     )
 
 
-# A word's evidence packed into one integer, FIELD_BITS bits per count, so that a text's
-# evidence is one sum of (cached) integers, in C, instead of eleven sums in Python, and
-# is unpacked in one call too (the integer's bytes read as unsigned fields).
+# A word's evidence packed into one integer, 32 bits per count (its fields' bytes read
+# as one number), so that a text's evidence is one sum of (cached) integers, in C,
+# instead of eleven sums in Python, and is unpacked in one call too.
 # A count would need a text of 2**32 letters to overflow its field.
-FIELD_BITS = 32
-_PACKED_BYTES = FIELD_BITS // 8 * len(WordEvidence._fields)
-_UNPACK = struct.Struct(f"<{len(WordEvidence._fields)}I").unpack
+_FIELDS = struct.Struct(f"<{len(WordEvidence._fields)}I")
 
 
 def _packed_evidence(word: str) -> int:
-    return sum(count << (FIELD_BITS * field) for field, count in enumerate(word_evidence(word)))
+    return int.from_bytes(_FIELDS.pack(*word_evidence(word)), "little")
 
 
 _PACKED_EVIDENCE = WordCache(_packed_evidence)
@@ -116,7 +121,7 @@ def text_evidence(text: str, words: list[str] | None = None) -> WordEvidence | N
         return None
     total = sum(map(_PACKED_EVIDENCE.__getitem__, found))
     # Made as a tuple: the named tuple's generated constructors are Python calls.
-    return tuple.__new__(WordEvidence, _UNPACK(total.to_bytes(_PACKED_BYTES, "little")))
+    return tuple.__new__(WordEvidence, _FIELDS.unpack(total.to_bytes(_FIELDS.size, "little")))
 
 
 class _Settings(NamedTuple):
