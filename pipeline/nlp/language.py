@@ -111,17 +111,22 @@ def _packed_evidence(word: str) -> int:
 _PACKED_EVIDENCE = WordCache(_packed_evidence)
 
 
-def text_evidence(text: str, words: list[str] | None = None) -> WordEvidence | None:
-    """The sum of the evidence of the text's words (None without words); words: the
-    text's `WORD` matches, when already found."""
+def _counts(text: str, words: list[str] | None) -> tuple[int, ...] | None:
+    """The fields of `text_evidence`, as a plain tuple."""
     # Every letter is inside a word, and no letter pair or ending spans two words, so
     # the text's counts are the sums of its words' counts.
     found = WORD.findall(text) if words is None else words
     if not found:
         return None
     total = sum(map(_PACKED_EVIDENCE.__getitem__, found))
-    # Made as a tuple: the named tuple's generated constructors are Python calls.
-    return tuple.__new__(WordEvidence, _FIELDS.unpack(total.to_bytes(_FIELDS.size, "little")))
+    return _FIELDS.unpack(total.to_bytes(_FIELDS.size, "little"))
+
+
+def text_evidence(text: str, words: list[str] | None = None) -> WordEvidence | None:
+    """The sum of the evidence of the text's words (None without words); words: the
+    text's `WORD` matches, when already found."""
+    counts = _counts(text, words)
+    return None if counts is None else WordEvidence._make(counts)
 
 
 class _Settings(NamedTuple):
@@ -157,19 +162,31 @@ def detect_language(text: str, words: list[str] | None = None) -> str:
     Undecidable text is Polish, the notes' language. words: the text's `WORD` matches,
     when already found.
     """
-    settings = _settings()
-    total = text_evidence(text, words)
-    if total is None or not total.letters:
-        return settings.default
-    if total.cyrillic / total.letters >= settings.cyrillic_share:
-        return "ru" if total.russian_letters > total.ukrainian_letters else "uk"
-    polish = settings.polish_letter_weight * total.polish_marked
-    polish += float(total.polish_words)
-    english = float(total.english_words)
-    bigram_weight = settings.bigram_weight
-    polish += bigram_weight * total.polish_bigrams
-    english += bigram_weight * total.english_bigrams
-    suffix_weight = settings.suffix_weight
-    polish += suffix_weight * total.polish_suffixes
-    english += suffix_weight * total.english_suffixes
-    return "en" if english > polish + settings.english_margin else settings.default
+    default, cyrillic_share, letter_weight, bigram_weight, suffix_weight, margin = _settings()
+    counts = _counts(text, words)
+    if counts is None or not counts[0]:
+        return default
+    # The fields of WordEvidence, unpacked at once (its attributes are a look-up each).
+    (
+        letters,
+        cyrillic,
+        ukrainian_letters,
+        russian_letters,
+        polish_marked,
+        polish_words,
+        english_words,
+        polish_bigrams,
+        english_bigrams,
+        polish_suffixes,
+        english_suffixes,
+    ) = counts
+    if cyrillic / letters >= cyrillic_share:
+        return "ru" if russian_letters > ukrainian_letters else "uk"
+    polish = letter_weight * polish_marked
+    polish += float(polish_words)
+    english = float(english_words)
+    polish += bigram_weight * polish_bigrams
+    english += bigram_weight * english_bigrams
+    polish += suffix_weight * polish_suffixes
+    english += suffix_weight * english_suffixes
+    return "en" if english > polish + margin else default
