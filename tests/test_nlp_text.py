@@ -7,7 +7,9 @@ from pipeline.nlp.text import (
     TextWords,
     doc_fields,
     fold,
+    prepare_doc,
     register_doc_extensions,
+    text_of,
     text_words,
     words,
 )
@@ -36,6 +38,14 @@ def test_doc_words_are_found_once():
     doc = spacy.blank("pl")("na Woli")
     assert text_words(doc) is text_words(doc)
     assert text_words(doc).words == ["na", "Woli"]
+
+
+def test_a_prepared_doc_keeps_the_text_words_and_fields_given():
+    doc = prepare_doc(spacy.blank("pl").make_doc("UD Wola"), "UD Wola", ["UD", "Wola"], {"a": 1})
+    assert text_of(doc) == "UD Wola"
+    assert text_words(doc).keys == ["ud", "wola"]
+    assert text_words(doc).spans == words("UD Wola")
+    assert doc_fields(doc) == {"a": 1}
 
 
 def test_doc_extensions_read_and_write_the_fields():

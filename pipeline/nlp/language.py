@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
@@ -66,7 +67,14 @@ def word_evidence(word: str) -> WordEvidence:
     """The counts one word (a match of `text.WORD`) adds to its text's evidence."""
     evidence = markers()
     lower = word.lower()
-    letters = [char for char in lower if char.isalpha()]
+    if lower.isascii():  # no Cyrillic letter, hence none of the Ukrainian or Russian ones
+        letters, cyrillic, ukrainian, russian = sum(map(str.isalpha, lower)), 0, 0, 0
+    else:
+        alphabetic = [char for char in lower if char.isalpha()]
+        letters = len(alphabetic)
+        cyrillic = sum(1 for char in alphabetic if "\u0400" <= char <= "\u04ff")
+        ukrainian = sum(1 for char in alphabetic if char in evidence.script_letters["uk"])
+        russian = sum(1 for char in alphabetic if char in evidence.script_letters["ru"])
     # Acronyms ("UP", "UA", "CWK") are names, not words of either language. A word with
     # Polish letters is Polish, but English notes name Polish places too, so it counts
     # once, not again through its letter pairs or ending.
@@ -75,10 +83,10 @@ def word_evidence(word: str) -> WordEvidence:
     plain = not acronym and not marked
     folded = fold(word)
     return WordEvidence(
-        len(letters),
-        sum(1 for char in letters if "\u0400" <= char <= "\u04ff"),
-        sum(1 for char in letters if char in evidence.script_letters["uk"]),
-        sum(1 for char in letters if char in evidence.script_letters["ru"]),
+        letters,
+        cyrillic,
+        ukrainian,
+        russian,
         int(marked),
         int(plain and folded in evidence.polish_words),
         int(plain and folded in evidence.english_words),
@@ -89,31 +97,59 @@ def word_evidence(word: str) -> WordEvidence:
     )
 
 
-# A word's evidence packed into one integer, FIELD_BITS bits per count, so that a text's
-# evidence is one sum of (cached) integers, in C, instead of eleven sums in Python.
+# A word's evidence packed into one integer, 32 bits per count (its fields' bytes read
+# as one number), so that a text's evidence is one sum of (cached) integers, in C,
+# instead of eleven sums in Python, and is unpacked in one call too.
 # A count would need a text of 2**32 letters to overflow its field.
-FIELD_BITS = 32
-_FIELD_MASK = (1 << FIELD_BITS) - 1
-_FIELD_SHIFTS = tuple(FIELD_BITS * field for field in range(len(WordEvidence._fields)))
+_FIELDS = struct.Struct(f"<{len(WordEvidence._fields)}I")
 
 
 def _packed_evidence(word: str) -> int:
-    return sum(count << (FIELD_BITS * field) for field, count in enumerate(word_evidence(word)))
+    return int.from_bytes(_FIELDS.pack(*word_evidence(word)), "little")
 
 
 _PACKED_EVIDENCE = WordCache(_packed_evidence)
 
 
-def text_evidence(text: str, words: list[str] | None = None) -> WordEvidence | None:
-    """The sum of the evidence of the text's words (None without words); words: the
-    text's `WORD` matches, when already found."""
+def _counts(text: str, words: list[str] | None) -> tuple[int, ...] | None:
+    """The fields of `text_evidence`, as a plain tuple."""
     # Every letter is inside a word, and no letter pair or ending spans two words, so
     # the text's counts are the sums of its words' counts.
     found = WORD.findall(text) if words is None else words
     if not found:
         return None
     total = sum(map(_PACKED_EVIDENCE.__getitem__, found))
-    return WordEvidence._make([(total >> shift) & _FIELD_MASK for shift in _FIELD_SHIFTS])
+    return _FIELDS.unpack(total.to_bytes(_FIELDS.size, "little"))
+
+
+def text_evidence(text: str, words: list[str] | None = None) -> WordEvidence | None:
+    """The sum of the evidence of the text's words (None without words); words: the
+    text's `WORD` matches, when already found."""
+    counts = _counts(text, words)
+    return None if counts is None else WordEvidence._make(counts)
+
+
+class _Settings(NamedTuple):
+    default: str
+    cyrillic_share: float
+    polish_letter_weight: float
+    bigram_weight: float
+    suffix_weight: float
+    english_margin: float
+
+
+@cache
+def _settings() -> _Settings:
+    """Config annotate.language, read once (the configuration is read once too)."""
+    settings = section("annotate").get("language", {})
+    return _Settings(
+        settings.get("default", "pl"),
+        settings.get("cyrillic_share", 0.5),
+        settings.get("polish_letter_weight", 1.0),
+        settings.get("bigram_weight", 0.1),
+        settings.get("suffix_weight", 0.5),
+        settings.get("english_margin", 0.0),
+    )
 
 
 def detect_language(text: str, words: list[str] | None = None) -> str:
@@ -126,20 +162,31 @@ def detect_language(text: str, words: list[str] | None = None) -> str:
     Undecidable text is Polish, the notes' language. words: the text's `WORD` matches,
     when already found.
     """
-    settings = section("annotate").get("language", {})
-    total = text_evidence(text, words)
-    if total is None or not total.letters:
-        return settings.get("default", "pl")
-    if total.cyrillic / total.letters >= settings.get("cyrillic_share", 0.5):
-        return "ru" if total.russian_letters > total.ukrainian_letters else "uk"
-    polish = settings.get("polish_letter_weight", 1.0) * total.polish_marked
-    polish += float(total.polish_words)
-    english = float(total.english_words)
-    bigram_weight = settings.get("bigram_weight", 0.1)
-    polish += bigram_weight * total.polish_bigrams
-    english += bigram_weight * total.english_bigrams
-    suffix_weight = settings.get("suffix_weight", 0.5)
-    polish += suffix_weight * total.polish_suffixes
-    english += suffix_weight * total.english_suffixes
-    margin = settings.get("english_margin", 0.0)
-    return "en" if english > polish + margin else settings.get("default", "pl")
+    default, cyrillic_share, letter_weight, bigram_weight, suffix_weight, margin = _settings()
+    counts = _counts(text, words)
+    if counts is None or not counts[0]:
+        return default
+    # The fields of WordEvidence, unpacked at once (its attributes are a look-up each).
+    (
+        letters,
+        cyrillic,
+        ukrainian_letters,
+        russian_letters,
+        polish_marked,
+        polish_words,
+        english_words,
+        polish_bigrams,
+        english_bigrams,
+        polish_suffixes,
+        english_suffixes,
+    ) = counts
+    if cyrillic / letters >= cyrillic_share:
+        return "ru" if russian_letters > ukrainian_letters else "uk"
+    polish = letter_weight * polish_marked
+    polish += float(polish_words)
+    english = float(english_words)
+    polish += bigram_weight * polish_bigrams
+    english += bigram_weight * english_bigrams
+    polish += suffix_weight * polish_suffixes
+    english += suffix_weight * english_suffixes
+    return "en" if english > polish + margin else default

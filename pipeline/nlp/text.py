@@ -42,10 +42,12 @@ def is_capitalised(word: str) -> bool:
 
 def text_of(doc: Doc) -> str:
     """The doc's text, computed once per doc (spaCy rebuilds `doc.text` from its tokens)."""
-    text = doc.user_data.get("text")
-    if text is None:
+    # These look-ups run several times per doc: a failed `try` costs nothing until it fails.
+    try:
+        return doc.user_data["text"]
+    except KeyError:
         text = doc.user_data["text"] = doc.text
-    return text
+        return text
 
 
 class WordCache(dict):
@@ -98,13 +100,13 @@ class TextWords:
         return self._spans
 
 
-def text_words(doc: Doc, words: list[str] | None = None) -> TextWords:
-    """The doc's words, found once per doc; words: the `WORD` matches of its text, when
-    already found (the Annotator finds them to detect the language)."""
-    found = doc.user_data.get("words")
-    if found is None:
-        found = doc.user_data["words"] = TextWords(text_of(doc), words)
-    return found
+def text_words(doc: Doc) -> TextWords:
+    """The doc's words, found once per doc (or given by `prepare_doc`)."""
+    try:
+        return doc.user_data["words"]
+    except KeyError:
+        found = doc.user_data["words"] = TextWords(text_of(doc))
+        return found
 
 
 def doc_fields(doc: Doc) -> dict[str, Any]:
@@ -114,10 +116,21 @@ def doc_fields(doc: Doc) -> dict[str, Any]:
     `doc._`, which makes an object and a key on every access and in the annotate loop
     cost as much as the work itself; `doc._.<name>` reads and writes the same values.
     """
-    fields = doc.user_data.get("fields")
-    if fields is None:
+    try:
+        return doc.user_data["fields"]
+    except KeyError:
         fields = doc.user_data["fields"] = {}
-    return fields
+        return fields
+
+
+def prepare_doc(doc: Doc, text: str, words: list[str], fields: dict[str, Any]) -> Doc:
+    """The doc with what is already known of it stored in one go: its text, the `WORD`
+    matches of the text (`text_words`) and the first of its fields (`doc_fields`)."""
+    user_data = doc.user_data
+    user_data["text"] = text
+    user_data["words"] = TextWords(text, words)
+    user_data["fields"] = fields
+    return doc
 
 
 def _field_getter(name: str) -> Callable[[Doc], Any]:
