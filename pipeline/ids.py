@@ -11,9 +11,7 @@ import unicodedata
 from functools import cache
 from pathlib import PurePosixPath
 
-import yaml
-
-from pipeline.vocabulary import data_path
+from pipeline.vocabulary import data_yaml
 
 _NON_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 _WHITESPACE = re.compile(r"\s+")
@@ -22,7 +20,7 @@ _WHITESPACE = re.compile(r"\s+")
 @cache
 def _transliteration() -> dict[int, str]:
     """Letters that NFKD leaves non-ASCII, mapped to Latin (both cases)."""
-    raw = yaml.safe_load(data_path("transliteration.yaml").read_text(encoding="utf-8"))
+    raw = data_yaml("transliteration.yaml")
     table: dict[int, str] = {}
     for letter, latin in raw.items():
         table[ord(letter)] = latin

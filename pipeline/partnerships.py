@@ -6,8 +6,6 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import cache
 
-import yaml
-
 from pipeline.nlp.text import fold
 from pipeline.records import (
     Actor,
@@ -17,7 +15,7 @@ from pipeline.records import (
     Partnership,
     PartnershipMember,
 )
-from pipeline.vocabulary import data_path
+from pipeline.vocabulary import data_yaml
 
 ROLE_WINDOW = 40  # characters after an actor's name in which a role cue counts for it
 CLAUSE_END = re.compile(r"[,;+]| i | oraz | and | та | і ")
@@ -27,7 +25,7 @@ COOPERATION_KINDS = ("partnership", "good_practice", "task")
 @cache
 def cues() -> dict:
     """Status, role and co-creation cues from pipeline/data/partnerships.yaml."""
-    return yaml.safe_load(data_path("partnerships.yaml").read_text(encoding="utf-8"))
+    return data_yaml("partnerships.yaml")
 
 
 @cache

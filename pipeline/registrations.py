@@ -23,13 +23,11 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from pipeline.errors import RekomendacjeError
 from pipeline.ids import slugify
 from pipeline.nlp.text import fold
 from pipeline.records import IngestError, Organization, Registration
-from pipeline.vocabulary import data_path, districts
+from pipeline.vocabulary import data_yaml, districts
 
 __all__ = [
     "RegistrationFile",
@@ -87,7 +85,7 @@ def normalise_answer(text: str) -> str:
 @cache
 def form_vocabulary() -> dict:
     """pipeline/data/working-groups.yaml as a dict."""
-    return yaml.safe_load(data_path("working-groups.yaml").read_text(encoding="utf-8"))
+    return data_yaml("working-groups.yaml")
 
 
 @cache

@@ -15,13 +15,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
-import yaml
-
 from pipeline.config import section
 from pipeline.ids import ascii_fold, item_id, normalise_text
 from pipeline.records import Item, NoteDocument, SkippedLine
 from pipeline.sentences import split_sentences
-from pipeline.vocabulary import data_path
+from pipeline.vocabulary import data_yaml
 
 _ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _RULE = re.compile(r"^\s*([-*_=])(?:\s*\1){2,}\s*$")
@@ -45,7 +43,7 @@ _CONNECTOR_MAX_CHARS = 4
 @cache
 def heading_phrases() -> tuple[tuple[str, str], ...]:
     """(folded phrase, kind) pairs from headings.yaml, longest phrase first."""
-    raw = yaml.safe_load(data_path("headings.yaml").read_text(encoding="utf-8"))
+    raw = data_yaml("headings.yaml")
     pairs = {(_fold(phrase), kind) for kind, phrases in raw.items() for phrase in phrases}
     return tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair)))
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import yaml
-
-from pipeline.vocabulary import data_path
+from pipeline.vocabulary import data_yaml
 
 _CANDIDATE_END = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+")
 _OPENING = "\"'„«“‘(["
@@ -21,7 +19,7 @@ _OPENING = "\"'„«“‘(["
 @cache
 def abbreviations() -> frozenset[str]:
     """Abbreviations of every language, lower case, without the final period."""
-    raw = yaml.safe_load(data_path("abbreviations.yaml").read_text(encoding="utf-8"))
+    raw = data_yaml("abbreviations.yaml")
     return frozenset(str(entry).lower() for entries in raw.values() for entry in entries)
 
 

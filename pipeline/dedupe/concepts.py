@@ -14,11 +14,9 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache
 
-import yaml
-
 from pipeline.errors import RekomendacjeError
 from pipeline.records import AnnotatedItem
-from pipeline.vocabulary import data_path
+from pipeline.vocabulary import data_path, data_yaml
 
 CONCEPTS_FILE = "concepts.yaml"
 CONCEPT_PREFIX = "c:"
@@ -99,9 +97,7 @@ class Lexicon:
 def lexicon() -> Lexicon:
     """The lexicon of pipeline/data/concepts.yaml, read and checked once."""
     path = data_path(CONCEPTS_FILE)
-    # libyaml's loader when built in: the pure-Python one takes ~0.3 s on this file.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
+    raw = data_yaml(CONCEPTS_FILE)
     romanisation = str.maketrans(raw.get("romanisation") or {})
     plain = Lexicon({}, frozenset(), {}, romanisation)
     concept_of: dict[str, str] = {}

@@ -7,7 +7,6 @@ from functools import cache, lru_cache
 from operator import itemgetter
 
 import morfeusz2
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -24,7 +23,7 @@ from pipeline.nlp.text import (
     text_words,
     words,
 )
-from pipeline.vocabulary import data_path
+from pipeline.vocabulary import data_yaml
 
 # Punctuation after which a capital letter says nothing: a new sentence or list entry.
 _SENTENCE_BREAK = set('.!?:;\n•*>-–—()[]"„”«»')
@@ -87,7 +86,7 @@ def _folded(words: list[str]) -> frozenset[str]:
 @derived("districts")
 def district_lexicon() -> DistrictLexicon:
     """districts-forms.yaml compiled into a phrase index, read once."""
-    raw = yaml.safe_load(data_path("districts-forms.yaml").read_text(encoding="utf-8"))
+    raw = data_yaml("districts-forms.yaml")
     generator = polish_generator()
     street_words = _folded(raw["street_words"])
     title_words = _folded(raw["title_words"])

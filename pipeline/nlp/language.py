@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
-import yaml
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.pl.stop_words import STOP_WORDS as POLISH_STOP_WORDS
 
 from pipeline.config import section
 from pipeline.nlp.text import WORD, WordCache, fold, register_doc_extensions
-from pipeline.vocabulary import data_path
+from pipeline.vocabulary import data_yaml
 
 # Set by the Annotator when it routes a text to its language's pipeline.
 register_doc_extensions("language")
@@ -33,7 +32,7 @@ class LanguageMarkers:
 @cache
 def markers() -> LanguageMarkers:
     """The detector's evidence, read once."""
-    raw = yaml.safe_load(data_path("lexicon/language-markers.yaml").read_text(encoding="utf-8"))
+    raw = data_yaml("lexicon/language-markers.yaml")
     polish = {fold(word) for word in POLISH_STOP_WORDS} | set(raw["words"]["pl"])
     english = set(ENGLISH_STOP_WORDS) | set(raw["words"]["en"])
     # Words both languages share ("a", "to", "no") say nothing.

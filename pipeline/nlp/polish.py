@@ -9,7 +9,6 @@ from functools import cache
 from typing import NamedTuple
 
 import morfeusz2
-import yaml
 from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -17,13 +16,13 @@ from spacy.tokens import Doc
 from pipeline.nlp.model_cache import derived
 from pipeline.nlp.readings import Reading, reading, set_lemmas
 from pipeline.nlp.text import WORD, BatchComponent, WordCache, fold, is_capitalised
-from pipeline.vocabulary import data_path
+from pipeline.vocabulary import data_path, data_yaml
 
 
 @cache
 def polish_settings() -> dict:
     """lexicon/polish-lemmatizer.yaml, read once."""
-    return yaml.safe_load(data_path("lexicon/polish-lemmatizer.yaml").read_text("utf-8"))
+    return data_yaml("lexicon/polish-lemmatizer.yaml")
 
 
 def _seed_words(sources: Iterable[str]) -> set[str]:

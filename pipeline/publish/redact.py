@@ -12,11 +12,9 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-import yaml
-
 from pipeline.nlp.lemmas import ukrainian_analyser
 from pipeline.nlp.polish import polish_analyser
-from pipeline.vocabulary import data_path
+from pipeline.vocabulary import data_yaml
 
 PERSON = "[osoba]"
 PHONE = "[telefon]"
@@ -52,7 +50,7 @@ WORD_PATTERN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 @cache
 def _rules() -> dict:
-    return yaml.safe_load(data_path("redaction.yaml").read_text(encoding="utf-8"))
+    return data_yaml("redaction.yaml")
 
 
 def _is_pesel(digits: str) -> bool:
