@@ -24,12 +24,25 @@ QUOTED = rf"[„\"«“]{CAPITAL}[^„\"«»“”\n]{{0,60}}[”\"»“]"
 
 @dataclass(frozen=True)
 class NamePattern:
-    """A regular expression finding one kind of organisation name, and its sector."""
+    """A regular expression finding one kind of organisation name, and its sector.
 
-    expression: re.Pattern[str]
+    The expression is compiled when first used: a build annotating a few texts needs few
+    of the patterns, and compiling them all costs more than annotating the texts.
+    """
+
+    source: str
     sector: str
     head_end: int  # the match group ending where the name proper starts (0: none)
     anchor: re.Pattern[str]  # the head's (or suffix's) first word: no such word, no match
+
+    @property
+    def expression(self) -> re.Pattern[str]:
+        return _compiled(self.source)
+
+
+@cache
+def _compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 def _first_word(pattern: str) -> re.Pattern[str]:
@@ -79,14 +92,12 @@ def name_patterns() -> tuple[NamePattern, ...]:
             multiword = " " in head["pattern"]
             tail = rf"(?:\s+{name}|{joined})?" if multiword else rf"\s+{name}"
             expression = rf"(?<!\w){adjective}({head['pattern']})(?!\w){tail}"
-        patterns.append(
-            NamePattern(re.compile(expression), head["sector"], 1, _first_word(head["pattern"]))
-        )
+        patterns.append(NamePattern(expression, head["sector"], 1, _first_word(head["pattern"])))
     for suffix in raw["suffixes"]:
         # "The" opens a sentence, not the name ("The Open Society Foundation").
         expression = rf"(?<!\w)(?!The\s)(?:{word}\s+){{1,4}}{suffix['pattern']}(?!\w)"
         patterns.append(
-            NamePattern(re.compile(expression), suffix["sector"], 0, _first_word(suffix["pattern"]))
+            NamePattern(expression, suffix["sector"], 0, _first_word(suffix["pattern"]))
         )
     return tuple(patterns)
 
