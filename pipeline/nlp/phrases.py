@@ -22,6 +22,38 @@ Entry = tuple[tuple[frozenset[str], ...], Hashable]  # the slots after the first
 Candidate = tuple[int, tuple[frozenset[str], ...], Hashable]
 
 
+class _Followers(dict):
+    """Per first key of a PhraseIndex, made on first use (a build annotating a few texts
+    needs a few keys): the values of its one-word phrases, and per second key the phrases
+    to try there (one-word ones included), in the order added. Most phrases sharing a
+    first word ("ośrodek …") differ in the second, so few are tried at a position, and
+    where the next word is no second key, only the one-word phrases match, without any
+    test. `PhraseIndex.add` empties it."""
+
+    def __init__(self, by_first: dict[str, list[Entry]]) -> None:
+        super().__init__()
+        self.by_first = by_first
+
+    def __missing__(
+        self, key: str
+    ) -> tuple[tuple[Hashable, ...], dict[str, tuple[Candidate, ...]]]:
+        entries = self.by_first[key]
+        by_second: dict[str, list[int]] = {}
+        for position, (rest, _) in enumerate(entries):
+            for second in rest[0] if rest else ():
+                by_second.setdefault(second, []).append(position)
+        single = [position for position, (rest, _) in enumerate(entries) if not rest]
+        tried = {
+            second: tuple(
+                (1 + len(entries[p][0]), entries[p][0][1:], entries[p][1])
+                for p in sorted(single + found)
+            )
+            for second, found in by_second.items()
+        }
+        self[key] = (tuple(entries[p][1] for p in single), tried)
+        return self[key]
+
+
 @dataclass
 class PhraseIndex:
     """Phrases indexed by their first key; each slot of a phrase accepts a set of keys.
@@ -31,14 +63,10 @@ class PhraseIndex:
     """
 
     by_first: dict[str, list[Entry]] = field(default_factory=dict)
-    # Per first key, built for every key on first use after a phrase is added: the values
-    # of its one-word phrases, and per second key the phrases to try there (one-word ones
-    # included), in the order added. Most phrases sharing a first word ("ośrodek …")
-    # differ in the second, so few are tried at a position, and where the next word is
-    # no second key, only the one-word phrases match, without any test.
-    _followers: dict[str, tuple[tuple[Hashable, ...], dict[str, tuple[Candidate, ...]]]] = field(
-        default_factory=dict, repr=False
-    )
+    _followers: _Followers = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._followers = _Followers(self.by_first)
 
     def add(self, slots: Sequence[frozenset[str] | set[str] | str], value: Hashable) -> None:
         """Register a phrase: one set of accepted keys (or one key) per word."""
@@ -59,26 +87,6 @@ class PhraseIndex:
         a match needs (offsets, context) for the many texts without one."""
         return not self.by_first.keys().isdisjoint(keys)
 
-    def _compile(
-        self,
-    ) -> dict[str, tuple[tuple[Hashable, ...], dict[str, tuple[Candidate, ...]]]]:
-        """Fill `_followers` from `by_first`."""
-        for key, entries in self.by_first.items():
-            by_second: dict[str, list[int]] = {}
-            for position, (rest, _) in enumerate(entries):
-                for second in rest[0] if rest else ():
-                    by_second.setdefault(second, []).append(position)
-            single = [position for position, (rest, _) in enumerate(entries) if not rest]
-            tried = {
-                second: tuple(
-                    (1 + len(entries[p][0]), entries[p][0][1:], entries[p][1])
-                    for p in sorted(single + found)
-                )
-                for second, found in by_second.items()
-            }
-            self._followers[key] = (tuple(entries[p][1] for p in single), tried)
-        return self._followers
-
     def find(self, keys: Sequence[str], longest: bool = False) -> list[PhraseMatch]:
         """Every phrase occurring in keys; with longest, only the longest non-overlapping ones."""
         # Only positions whose key starts some phrase are tried; this loop runs for
@@ -87,7 +95,7 @@ class PhraseIndex:
         positions = [position for position, key in enumerate(keys) if key in first]
         if not positions:
             return []
-        followers = self._followers or self._compile()
+        followers = self._followers
         size = len(keys)
         matches: list[PhraseMatch] = []
         append = matches.append
