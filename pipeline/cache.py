@@ -44,7 +44,7 @@ from contextlib import contextmanager
 from importlib import metadata
 from operator import is_
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from pipeline.ingest.files import FileStat, NoteFile
 from pipeline.packing import (
@@ -132,6 +132,9 @@ def items_digest(items: Sequence[Item]) -> str:
     return values_digest("", pack_items(items))
 
 
+Row = TypeVar("Row", "_NoteRow", "_AnnotationRow")
+
+
 class _NoteRow(NamedTuple):
     """A note's segmentation as the cache holds it."""
 
@@ -189,14 +192,17 @@ class BuildCache:
         self._actors = RecordTable(Actor)
         self._members = RecordTable(PartnershipMember)
 
+    def _rows_by_note(self, row_type: type[Row], table: str) -> dict[str, Row]:
+        """{note id: row_type(…)} of a table whose columns after note_id are row_type's fields."""
+        columns = ", ".join(("note_id", *row_type._fields))
+        return {
+            note_id: row_type(*row)
+            for note_id, *row in self.connection.execute(f"SELECT {columns} FROM {table}")  # noqa: S608 (own names)
+        }
+
     def _note_rows(self) -> dict[str, _NoteRow]:
         if self._notes is None:
-            self._notes = {
-                note_id: _NoteRow(*row)
-                for note_id, *row in self.connection.execute(
-                    "SELECT note_id, code, path, stat, key, items, payload FROM notes"
-                )
-            }
+            self._notes = self._rows_by_note(_NoteRow, "notes")
         return self._notes
 
     def _segment_key(self, note: Note) -> str:
@@ -282,12 +288,7 @@ class BuildCache:
 
     def _annotation_rows(self) -> dict[str, _AnnotationRow]:
         if self._annotations is None:
-            self._annotations = {
-                note_id: _AnnotationRow(*row)
-                for note_id, *row in self.connection.execute(
-                    "SELECT note_id, model, key, keys, payload FROM annotations"
-                )
-            }
+            self._annotations = self._rows_by_note(_AnnotationRow, "annotations")
         return self._annotations
 
     def note_annotations(
